@@ -1,0 +1,139 @@
+namespace AdaptSeg.Geo.Config;
+
+/// <summary>
+/// A training experiment, read from JSON (see sample-configs/). Relative paths are relative to
+/// the configuration file. Complete on its own: no inheritance.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    /// <summary>Class names, in label order (label value i = Classes[i]); 255 is ignore.</summary>
+    public required IReadOnlyList<string> Classes { get; init; }
+
+    /// <summary>Where the training data come from.</summary>
+    public required DataConfig Data { get; init; }
+
+    /// <summary>The segmentation network and discriminators.</summary>
+    public ModelConfig Model { get; init; } = new();
+
+    /// <summary>The optimisation.</summary>
+    public TrainingConfig Training { get; init; } = new();
+
+    /// <summary>Run folder: checkpoints, log, loss plot (default: runs/&lt;config name&gt;).</summary>
+    public string? Output { get; init; }
+}
+
+/// <summary>Training data: a folder made by <c>adaptseg prepare</c>, or the GTA5/Cityscapes layouts.</summary>
+public sealed record DataConfig
+{
+    /// <summary>A prepared folder (from <c>adaptseg prepare</c>).</summary>
+    public string? Prepared { get; init; }
+
+    /// <summary>GTA5 root (images/, labels/) for the GTA5 -> Cityscapes benchmark.</summary>
+    public string? Gta5 { get; init; }
+
+    /// <summary>Cityscapes root (leftImg8bit/, gtFine/) for the benchmark.</summary>
+    public string? Cityscapes { get; init; }
+
+    /// <summary>Source crop/resize size [width, height] for the benchmark (the paper: 1280x720).</summary>
+    public IReadOnlyList<int>? SourceSize { get; init; }
+
+    /// <summary>Target size [width, height] for the benchmark (the paper: 1024x512).</summary>
+    public IReadOnlyList<int>? TargetSize { get; init; }
+
+    /// <summary>Tile size in pixels for prepared rasters.</summary>
+    public int TileSize { get; init; } = 256;
+
+    /// <summary>Minimum share of valid pixels in a sampled training tile.</summary>
+    public double MinValidFraction { get; init; } = 0.5;
+
+    /// <summary>Normalise each domain by its own band statistics, or both by the source's.</summary>
+    public Normalisation Normalisation { get; init; } = Normalisation.PerDomain;
+
+    /// <summary>Random horizontal/vertical flips.</summary>
+    public bool Flips { get; init; } = true;
+
+    /// <summary>Random 90-degree rotations (free for overhead imagery).</summary>
+    public bool Rotations { get; init; } = true;
+
+    /// <summary>Background loader threads (0 = load on the training thread).</summary>
+    public int LoaderThreads { get; init; } = 2;
+}
+
+/// <summary>How images are normalised.</summary>
+public enum Normalisation
+{
+    /// <summary>Each domain by its own per-band mean and std (the usual choice across sensors).</summary>
+    PerDomain,
+
+    /// <summary>Both domains by the source statistics.</summary>
+    Shared,
+}
+
+/// <summary>Network settings.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>ResNet depth: 101 (the paper) or 50.</summary>
+    public int Depth { get; init; } = 101;
+
+    /// <summary>Initial weights (.pth), e.g. the DeepLab ImageNet/COCO init file (keys with 'Scale.' are mapped).</summary>
+    public string? Init { get; init; }
+
+    /// <summary>Use all four ASPP branches (the reference sums only the first two).</summary>
+    public bool AsppAllBranches { get; init; }
+
+    /// <summary>Run BatchNorm on frozen statistics instead of batch statistics (the reference: false).</summary>
+    public bool FreezeBatchNormStatistics { get; init; }
+
+    /// <summary>Discriminator width (ndf).</summary>
+    public int DiscriminatorWidth { get; init; } = 64;
+}
+
+/// <summary>Optimisation settings; defaults are the paper's.</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>adapted (AdaptSegNet) or source-only (the baseline).</summary>
+    public TrainingMode Mode { get; init; } = TrainingMode.Adapted;
+
+    /// <summary>Iterations to run (the paper stops at 150000).</summary>
+    public int Iterations { get; init; } = 150_000;
+
+    /// <summary>Length of the poly schedule (the paper: 250000).</summary>
+    public int ScheduleIterations { get; init; } = 250_000;
+
+    /// <summary>Images per batch and domain.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Batches accumulated per optimiser step.</summary>
+    public int IterSize { get; init; } = 1;
+
+    public double LearningRate { get; init; } = 2.5e-4;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 5e-4;
+    public double Power { get; init; } = 0.9;
+    public double DiscriminatorLearningRate { get; init; } = 1e-4;
+
+    /// <summary>Segmentation loss weights (aux, main).</summary>
+    public IReadOnlyList<double> LambdaSeg { get; init; } = [0.1, 1.0];
+
+    /// <summary>Adversarial loss weights (aux, main).</summary>
+    public IReadOnlyList<double> LambdaAdv { get; init; } = [0.0002, 0.001];
+
+    /// <summary>vanilla (BCE) or least-squares.</summary>
+    public Training.GanLoss GanLoss { get; init; } = Training.GanLoss.Vanilla;
+
+    /// <summary>Checkpoint every N iterations (and always at the end).</summary>
+    public int CheckpointEvery { get; init; } = 5000;
+
+    /// <summary>Seed for sampling, augmentation and initialisation.</summary>
+    public int Seed { get; init; } = 1234;
+
+    /// <summary>cpu, cuda, cuda:N or auto.</summary>
+    public string Device { get; init; } = "auto";
+}
+
+/// <summary>Training mode.</summary>
+public enum TrainingMode
+{
+    Adapted,
+    SourceOnly,
+}

@@ -1,0 +1,109 @@
+namespace AdaptSeg.Geo.Config;
+
+/// <summary>Checks an <see cref="ExperimentConfig"/> beyond its JSON shape: values, paths, combinations.</summary>
+public static class ExperimentConfigValidator
+{
+    /// <summary>Every problem, each with its JSON path. Relative paths resolve against <paramref name="baseFolder"/>.</summary>
+    public static IReadOnlyList<string> Validate(ExperimentConfig config, string baseFolder)
+    {
+        var p = new List<string>();
+        if (config.Classes.Count is < 1 or > 254)
+        {
+            p.Add("$.classes: give between 1 and 254 class names.");
+        }
+
+        if (config.Classes.Distinct(StringComparer.OrdinalIgnoreCase).Count() != config.Classes.Count)
+        {
+            p.Add("$.classes: class names must be unique.");
+        }
+
+        DataConfig d = config.Data;
+        bool prepared = d.Prepared is not null;
+        bool benchmark = d.Gta5 is not null || d.Cityscapes is not null;
+        if (prepared == benchmark)
+        {
+            p.Add("$.data: give either 'prepared' (a folder from adaptseg prepare) or both 'gta5' and 'cityscapes'.");
+        }
+
+        if (prepared && !Directory.Exists(Resolve(baseFolder, d.Prepared!)))
+        {
+            p.Add($"$.data.prepared: folder '{Resolve(baseFolder, d.Prepared!)}' does not exist. Run 'adaptseg prepare' first.");
+        }
+
+        if (benchmark)
+        {
+            if (d.Gta5 is null || !Directory.Exists(Resolve(baseFolder, d.Gta5)))
+            {
+                p.Add($"$.data.gta5: folder '{(d.Gta5 is null ? "(missing)" : Resolve(baseFolder, d.Gta5))}' does not exist.");
+            }
+
+            if (d.Cityscapes is null || !Directory.Exists(Resolve(baseFolder, d.Cityscapes)))
+            {
+                p.Add($"$.data.cityscapes: folder '{(d.Cityscapes is null ? "(missing)" : Resolve(baseFolder, d.Cityscapes))}' does not exist.");
+            }
+        }
+
+        CheckSize(d.SourceSize, "$.data.sourceSize", p);
+        CheckSize(d.TargetSize, "$.data.targetSize", p);
+        if (d.TileSize is < 32 or > 4096 || d.TileSize % 8 != 0)
+        {
+            p.Add($"$.data.tileSize: {d.TileSize} must be a multiple of 8 between 32 and 4096.");
+        }
+
+        if (d.MinValidFraction is < 0 or > 1)
+        {
+            p.Add($"$.data.minValidFraction: {d.MinValidFraction} must be between 0 and 1.");
+        }
+
+        if (d.LoaderThreads is < 0 or > 64)
+        {
+            p.Add($"$.data.loaderThreads: {d.LoaderThreads} must be between 0 and 64.");
+        }
+
+        ModelConfig m = config.Model;
+        if (m.Depth is not (50 or 101))
+        {
+            p.Add($"$.model.depth: {m.Depth} is not supported; use 101 (the paper) or 50.");
+        }
+
+        if (m.Init is not null && !File.Exists(Resolve(baseFolder, m.Init)))
+        {
+            p.Add($"$.model.init: file '{Resolve(baseFolder, m.Init)}' does not exist.");
+        }
+
+        if (m.DiscriminatorWidth is < 1 or > 1024)
+        {
+            p.Add($"$.model.discriminatorWidth: {m.DiscriminatorWidth} must be between 1 and 1024.");
+        }
+
+        TrainingConfig t = config.Training;
+        if (t.Iterations < 1) p.Add($"$.training.iterations: {t.Iterations} must be at least 1.");
+        if (t.ScheduleIterations < t.Iterations) p.Add($"$.training.scheduleIterations: {t.ScheduleIterations} must be at least training.iterations ({t.Iterations}).");
+        if (t.BatchSize < 1) p.Add($"$.training.batchSize: {t.BatchSize} must be at least 1.");
+        if (t.IterSize < 1) p.Add($"$.training.iterSize: {t.IterSize} must be at least 1.");
+        if (t.LearningRate <= 0) p.Add($"$.training.learningRate: {t.LearningRate} must be positive.");
+        if (t.DiscriminatorLearningRate <= 0) p.Add($"$.training.discriminatorLearningRate: {t.DiscriminatorLearningRate} must be positive.");
+        if (t.Momentum is < 0 or >= 1) p.Add($"$.training.momentum: {t.Momentum} must be in [0, 1).");
+        if (t.LambdaSeg.Count != 2) p.Add("$.training.lambdaSeg: give two weights, [aux, main].");
+        if (t.LambdaAdv.Count != 2) p.Add("$.training.lambdaAdv: give two weights, [aux, main].");
+        if (t.CheckpointEvery < 1) p.Add($"$.training.checkpointEvery: {t.CheckpointEvery} must be at least 1.");
+        string device = t.Device.ToLowerInvariant();
+        if (device is not ("cpu" or "cuda" or "auto") && !device.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            p.Add($"$.training.device: '{t.Device}' is not a device; use cpu, cuda, cuda:N or auto.");
+        }
+
+        return p;
+    }
+
+    /// <summary>A path from the configuration, resolved against the configuration's folder.</summary>
+    public static string Resolve(string baseFolder, string path) => Path.GetFullPath(Path.Combine(baseFolder, path));
+
+    private static void CheckSize(IReadOnlyList<int>? size, string at, List<string> problems)
+    {
+        if (size is not null && (size.Count != 2 || size.Any(v => v < 8)))
+        {
+            problems.Add($"{at}: give [width, height], each at least 8.");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using AdaptSeg.Geo.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Training;
+
+/// <summary>
+/// The multi-level output-space adversarial step of AdaptSegNet (Tsai et al., CVPR 2018), written
+/// as a loop over output levels (level 0 = auxiliary head on layer3, level 1 = main head on layer4):
+/// <list type="number">
+/// <item>source: segmentation loss per level (cross-entropy, ignore 255) on outputs upsampled
+/// bilinearly (align_corners) to the label size, weighted (0.1, 1);</item>
+/// <item>target: adversarial loss per level through frozen discriminators, on the softmax of the
+/// upsampled target outputs, against the source domain label, weighted (0.0002, 0.001);</item>
+/// <item>discriminators: on detached outputs, source label 0 and target label 1, each half of the loss;</item>
+/// <item>SGD for the network (two groups: backbone at the poly rate, heads at ten times), Adam for
+/// each discriminator; with gradient accumulation every loss is divided by the number of batches.</item>
+/// </list>
+/// </summary>
+public sealed class AdversarialTrainer : IDisposable
+{
+    private const int Levels = 2;
+
+    private readonly IMultiLevelNetwork network;
+    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> discriminators;
+    private readonly SGD segmentationOptimizer;
+    private readonly IReadOnlyList<Adam> discriminatorOptimizers;
+
+    /// <summary>Builds the optimisers for the given networks (which the caller keeps owning).</summary>
+    public AdversarialTrainer(IMultiLevelNetwork network, IReadOnlyList<nn.Module<Tensor, Tensor>> discriminators, TrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(discriminators);
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid trainer settings: " + string.Join("; ", problems) + ".", nameof(settings));
+        }
+
+        if (!settings.SourceOnly && discriminators.Count != Levels)
+        {
+            throw new ArgumentException($"Adversarial training needs one discriminator per output level ({Levels}); got {discriminators.Count}.", nameof(discriminators));
+        }
+
+        this.network = network;
+        this.discriminators = discriminators;
+        Settings = settings;
+
+        var groups = new List<SGD.ParamGroup>
+        {
+            new(network.BackboneParameters().ToList(), settings.LearningRate, settings.Momentum, 0, settings.WeightDecay, false, false),
+            new(network.HeadParameters().ToList(), settings.LearningRate * settings.HeadLearningRateFactor, settings.Momentum, 0, settings.WeightDecay, false, false),
+        };
+        segmentationOptimizer = optim.SGD(groups, settings.LearningRate, settings.Momentum, 0, settings.WeightDecay, false, false);
+        discriminatorOptimizers = settings.SourceOnly
+            ? []
+            : discriminators.Select(d => optim.Adam(d.parameters(), settings.DiscriminatorLearningRate,
+                settings.DiscriminatorBetas.Beta1, settings.DiscriminatorBetas.Beta2)).ToList();
+    }
+
+    /// <summary>The settings in force.</summary>
+    public TrainerSettings Settings { get; }
+
+    /// <summary>The network optimiser (exposed for checkpointing).</summary>
+    public optim.Optimizer SegmentationOptimizer => segmentationOptimizer;
+
+    /// <summary>The discriminator optimisers, one per level (empty in source-only mode).</summary>
+    public IReadOnlyList<optim.Optimizer> DiscriminatorOptimizers => discriminatorOptimizers;
+
+    /// <summary>One iteration with a single batch (no accumulation).</summary>
+    public StepLosses Step(int iteration, Tensor sourceImages, Tensor sourceLabels, Tensor targetImages) =>
+        Step(iteration, [new TrainingBatch(sourceImages, sourceLabels, targetImages)]);
+
+    /// <summary>
+    /// One iteration (0-based <paramref name="iteration"/> drives the poly schedule) over one or
+    /// more batches whose gradients are accumulated before the optimisers step.
+    /// </summary>
+    public StepLosses Step(int iteration, IReadOnlyList<TrainingBatch> batches)
+    {
+        if (batches.Count == 0)
+        {
+            throw new ArgumentException("At least one batch is needed.", nameof(batches));
+        }
+
+        using var scope = NewDisposeScope();
+        SetLearningRates(iteration);
+        segmentationOptimizer.zero_grad();
+        foreach (var optimizer in discriminatorOptimizers)
+        {
+            optimizer.zero_grad();
+        }
+
+        network.Module.train();
+        foreach (var d in discriminators)
+        {
+            d.train();
+        }
+
+        double share = 1.0 / batches.Count;
+        var seg = new Tensor?[Levels];
+        var adv = new Tensor?[Levels];
+        var disc = new Tensor?[Levels];
+
+        foreach (TrainingBatch batch in batches)
+        {
+            SetTrainable(discriminators, false);
+
+            // Source: segmentation loss at each level.
+            Tensor[] source = Upsampled(network.Module.call(batch.SourceImages), batch.SourceLabels.shape[^2], batch.SourceLabels.shape[^1]);
+            Tensor? total = null;
+            for (int level = 0; level < Levels; level++)
+            {
+                Tensor loss = nn.functional.cross_entropy(source[level], batch.SourceLabels, ignore_index: Settings.IgnoreLabel);
+                total = Add(total, loss * Settings.SegmentationWeights[level]);
+                seg[level] = Add(seg[level], loss.detach() * share);
+            }
+
+            (total! * share).backward();
+            if (Settings.SourceOnly)
+            {
+                continue;
+            }
+
+            // Target: fool the frozen discriminators into calling target outputs "source".
+            Tensor[] target = Upsampled(network.Module.call(batch.TargetImages), batch.TargetImages.shape[^2], batch.TargetImages.shape[^1]);
+            total = null;
+            for (int level = 0; level < Levels; level++)
+            {
+                Tensor loss = DomainLoss(discriminators[level].call(nn.functional.softmax(target[level], 1)), Settings.SourceLabel);
+                total = Add(total, loss * Settings.AdversarialWeights[level]);
+                adv[level] = Add(adv[level], loss.detach() * share);
+            }
+
+            (total! * share).backward();
+
+            // Discriminators: learn source vs target on detached outputs, half a loss each.
+            SetTrainable(discriminators, true);
+            foreach ((Tensor[] outputs, double label) in new[] { (source, Settings.SourceLabel), (target, Settings.TargetLabel) })
+            {
+                for (int level = 0; level < Levels; level++)
+                {
+                    Tensor loss = DomainLoss(discriminators[level].call(nn.functional.softmax(outputs[level].detach(), 1)), label) * (share / 2);
+                    loss.backward();
+                    disc[level] = Add(disc[level], loss.detach());
+                }
+            }
+        }
+
+        segmentationOptimizer.step();
+        foreach (var optimizer in discriminatorOptimizers)
+        {
+            optimizer.step();
+        }
+
+        // The only host synchronisation of the iteration: read the losses once, at the end.
+        return StepLosses.FromLevels(Numbers(seg), Numbers(adv), Numbers(disc));
+    }
+
+    /// <summary>Sets the poly learning rates for a 0-based iteration.</summary>
+    public void SetLearningRates(int iteration)
+    {
+        double rate = PolyLearningRate.At(Settings.LearningRate, iteration, Settings.ScheduleIterations, Settings.Power);
+        var groups = segmentationOptimizer.ParamGroups.ToList();
+        groups[0].LearningRate = rate;
+        groups[1].LearningRate = rate * Settings.HeadLearningRateFactor;
+        double discRate = PolyLearningRate.At(Settings.DiscriminatorLearningRate, iteration, Settings.ScheduleIterations, Settings.Power);
+        foreach (var optimizer in discriminatorOptimizers)
+        {
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = discRate;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        segmentationOptimizer.Dispose();
+        foreach (var optimizer in discriminatorOptimizers)
+        {
+            optimizer.Dispose();
+        }
+    }
+
+    private Tensor DomainLoss(Tensor logits, double label)
+    {
+        using Tensor wanted = full_like(logits, label);
+        return Settings.GanLoss == GanLoss.Vanilla
+            ? nn.functional.binary_cross_entropy_with_logits(logits, wanted)
+            : nn.functional.mse_loss(logits, wanted);
+    }
+
+    private static Tensor[] Upsampled((Tensor Aux, Tensor Main) outputs, long height, long width) =>
+        [Upsample(outputs.Aux, height, width), Upsample(outputs.Main, height, width)];
+
+    private static Tensor Upsample(Tensor logits, long height, long width) =>
+        nn.functional.interpolate(logits, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
+
+    private static Tensor Add(Tensor? sum, Tensor value) => sum is null ? value : sum + value;
+
+    private static double[] Numbers(Tensor?[] values) =>
+        values.Select(v => v is null ? 0.0 : v.to_type(ScalarType.Float64).cpu().item<double>()).ToArray();
+
+    private static void SetTrainable(IEnumerable<nn.Module<Tensor, Tensor>> modules, bool trainable)
+    {
+        foreach (var module in modules)
+        {
+            foreach (Parameter p in module.parameters())
+            {
+                p.requires_grad = trainable;
+            }
+        }
+    }
+}

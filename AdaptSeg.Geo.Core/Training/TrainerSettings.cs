@@ -1,0 +1,66 @@
+namespace AdaptSeg.Geo.Training;
+
+/// <summary>
+/// Hyper-parameters of the multi-level adversarial step. Defaults are the paper's
+/// (AdaptSegNet multi-level, GTA5 -> Cityscapes).
+/// </summary>
+public sealed record TrainerSettings
+{
+    /// <summary>Base SGD learning rate for the backbone; the heads get <see cref="HeadLearningRateFactor"/> times it.</summary>
+    public double LearningRate { get; init; } = 2.5e-4;
+
+    /// <summary>Multiplier for the heads' learning rate.</summary>
+    public double HeadLearningRateFactor { get; init; } = 10;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>SGD weight decay.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Poly schedule power.</summary>
+    public double Power { get; init; } = 0.9;
+
+    /// <summary>Length of the poly schedule (the paper: 250000, stopped at 150000).</summary>
+    public int ScheduleIterations { get; init; } = 250_000;
+
+    /// <summary>Adam learning rate of the discriminators (same poly schedule).</summary>
+    public double DiscriminatorLearningRate { get; init; } = 1e-4;
+
+    /// <summary>Adam betas of the discriminators.</summary>
+    public (double Beta1, double Beta2) DiscriminatorBetas { get; init; } = (0.9, 0.99);
+
+    /// <summary>Weight of each level's segmentation loss, (aux, main).</summary>
+    public IReadOnlyList<double> SegmentationWeights { get; init; } = [0.1, 1.0];
+
+    /// <summary>Weight of each level's adversarial loss, (aux, main).</summary>
+    public IReadOnlyList<double> AdversarialWeights { get; init; } = [0.0002, 0.001];
+
+    /// <summary>Vanilla (BCE) or least-squares GAN loss.</summary>
+    public GanLoss GanLoss { get; init; } = GanLoss.Vanilla;
+
+    /// <summary>Train on the source only (no adversarial loss, no discriminator updates): the baseline.</summary>
+    public bool SourceOnly { get; init; }
+
+    /// <summary>Label value ignored by the segmentation loss.</summary>
+    public long IgnoreLabel { get; init; } = 255;
+
+    /// <summary>Domain label the discriminators learn for source outputs (the reference: 0).</summary>
+    public double SourceLabel { get; init; }
+
+    /// <summary>Domain label for target outputs (the reference: 1).</summary>
+    public double TargetLabel { get; init; } = 1;
+
+    /// <summary>Checks the values; returns every problem found.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (LearningRate <= 0) problems.Add("learning rate must be positive");
+        if (DiscriminatorLearningRate <= 0) problems.Add("discriminator learning rate must be positive");
+        if (ScheduleIterations <= 0) problems.Add("schedule length must be positive");
+        if (SegmentationWeights.Count != 2) problems.Add("segmentation weights need two values (aux, main)");
+        if (AdversarialWeights.Count != 2) problems.Add("adversarial weights need two values (aux, main)");
+        if (Momentum is < 0 or >= 1) problems.Add("momentum must be in [0, 1)");
+        return problems;
+    }
+}

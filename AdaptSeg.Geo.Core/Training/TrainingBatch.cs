@@ -1,0 +1,9 @@
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Training;
+
+/// <summary>
+/// One batch for an adversarial step: source images [N,C,H,W] with labels [N,H,W] (int64,
+/// 255 = ignore) and target images [N,C,H',W']. The caller owns the tensors.
+/// </summary>
+public sealed record TrainingBatch(Tensor SourceImages, Tensor SourceLabels, Tensor TargetImages);
