@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Visualisation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Training;
+
+/// <summary>
+/// Runs the adversarial trainer over iterations: background loading, a per-iteration log,
+/// atomic checkpoints every N iterations, at the end and on cancellation, exact resumption
+/// (weights, optimiser states, schedule position, RNG; the data of an iteration depend only on
+/// its number), and a PNG plot of the losses.
+/// </summary>
+public sealed class TrainingSession
+{
+    private readonly IMultiLevelNetwork network;
+    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> discriminators;
+    private readonly AdversarialTrainer trainer;
+    private readonly IBatchSource data;
+    private readonly Device device;
+    private readonly ScalarType dtype;
+    private readonly TrainingRunOptions options;
+
+    public TrainingSession(IMultiLevelNetwork network, IReadOnlyList<nn.Module<Tensor, Tensor>> discriminators, AdversarialTrainer trainer,
+        IBatchSource data, Device device, TrainingRunOptions options)
+    {
+        this.network = network;
+        this.discriminators = discriminators;
+        this.trainer = trainer;
+        this.data = data;
+        this.device = device;
+        this.options = options;
+        dtype = network.Module.parameters().First().dtype;
+        if (options.Iterations < 1 || options.CheckpointEvery < 1)
+        {
+            throw new ArgumentException("Iterations and checkpoint interval must be at least 1.", nameof(options));
+        }
+    }
+
+    /// <summary>Restores the newest checkpoint of the run folder, if any; returns the iteration to start from.</summary>
+    public int Resume()
+    {
+        string? latest = TrainingCheckpoint.FindLatest(options.CheckpointsFolder);
+        if (latest is null)
+        {
+            return 0;
+        }
+
+        return TrainingCheckpoint.Load(latest, network, discriminators, trainer).NextIteration;
+    }
+
+    /// <summary>Trains from <paramref name="startIteration"/> up to the run's total.</summary>
+    public TrainingOutcome Run(int startIteration, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(options.RunFolder);
+        TrainingCheckpoint.WriteAtomically(Path.Combine(options.RunFolder, "config.json"), options.ConfigJson);
+        var history = TrainingLog.TruncateTo(options.LogPath, startIteration).Select(e => (e.Iteration, e.Losses)).ToList();
+        var clock = Stopwatch.StartNew();
+        string? lastCheckpoint = null;
+        int iteration = startIteration;
+
+        using var loader = new PrefetchingBatchLoader(data, startIteration, options.LoadAhead);
+        using (var log = new StreamWriter(options.LogPath, append: true))
+        {
+            while (iteration < options.Iterations)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var started = clock.Elapsed;
+                IReadOnlyList<BatchData> batches = loader.Get(iteration);
+                StepLosses losses = Step(iteration, batches);
+                history.Add((iteration, losses));
+                double seconds = (clock.Elapsed - started).TotalSeconds;
+                double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power);
+                log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
+                    losses.DiscAux, losses.DiscMain, rate, seconds)));
+                log.Flush();
+                iteration++;
+
+                double perIteration = clock.Elapsed.TotalSeconds / (iteration - startIteration);
+                progress?.Report(new TrainingProgress(iteration, options.Iterations, losses, clock.Elapsed,
+                    TimeSpan.FromSeconds(perIteration * (options.Iterations - iteration)), loader.WaitFraction));
+
+                if (iteration % options.CheckpointEvery == 0 && iteration < options.Iterations)
+                {
+                    lastCheckpoint = Checkpoint(iteration, history);
+                }
+            }
+        }
+
+        bool cancelled = iteration < options.Iterations;
+        if (iteration > startIteration || lastCheckpoint is null)
+        {
+            lastCheckpoint = Checkpoint(iteration, history);
+        }
+
+        return new TrainingOutcome(iteration, cancelled, lastCheckpoint, loader.WaitFraction, clock.Elapsed, history);
+    }
+
+    private string Checkpoint(int nextIteration, IReadOnlyList<(int, StepLosses)> history)
+    {
+        string folder = TrainingCheckpoint.Save(options.CheckpointsFolder, nextIteration, network, discriminators, trainer, options.ConfigJson, options.KeepCheckpoints);
+        LossPlot.Save(options.PlotPath, history, options.Title);
+        return folder;
+    }
+
+    private StepLosses Step(int iteration, IReadOnlyList<BatchData> batches)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = batches.Select(b =>
+        {
+            b.Validate();
+            return new TrainingBatch(
+                tensor(b.SourceImages, [b.Batch, b.Bands, b.SourceHeight, b.SourceWidth]).to(dtype).to(device),
+                tensor(b.SourceLabels, [b.Batch, b.SourceHeight, b.SourceWidth]).to(ScalarType.Int64).to(device),
+                tensor(b.TargetImages, [b.Batch, b.Bands, b.TargetHeight, b.TargetWidth]).to(dtype).to(device));
+        }).ToList();
+        return trainer.Step(iteration, tensors);
+    }
+}

@@ -1,0 +1,111 @@
+using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Tests.Training;
+
+public sealed class TrainingSessionTests
+{
+    private const int Bands = 3, Classes = 4, Size = 16;
+
+    [Fact]
+    public void Resume_HalfThenRest_GivesTheSameLossesAsOneRun()
+    {
+        using var temp = new TempDirectory();
+        var straight = Train(temp.File("straight"), iterations: 6, resume: false, seed: 1);
+        Train(temp.File("split"), iterations: 3, resume: false, seed: 1);
+        // Fresh objects with another initialisation: everything must come from the checkpoint.
+        var rest = Train(temp.File("split"), iterations: 6, resume: true, seed: 99);
+
+        Assert.Equal(6, straight.History.Count);
+        Assert.Equal(6, rest.History.Count); // the log of the first half was kept
+        for (int i = 3; i < 6; i++)
+        {
+            Assert.Equal(straight.History[i].Losses, rest.History[i].Losses);
+        }
+
+        Assert.Equal(6, TrainingLog.Read(Path.Combine(temp.File("split"), "log.jsonl")).Count);
+        Assert.True(File.Exists(Path.Combine(temp.File("split"), "losses.png")));
+    }
+
+    [Fact]
+    public void Run_Cancelled_WritesACheckpointAndStops()
+    {
+        using var temp = new TempDirectory();
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            if (p.Iteration == 2)
+            {
+                cancel.Cancel();
+            }
+        });
+        var outcome = Train(temp.File("run"), iterations: 10, resume: false, seed: 1, progress, cancel.Token);
+        Assert.True(outcome.Cancelled);
+        Assert.Equal(2, outcome.NextIteration);
+        Assert.EndsWith("iter-0000002", outcome.LastCheckpoint);
+        Assert.Equal(outcome.LastCheckpoint, TrainingCheckpoint.FindLatest(Path.Combine(temp.File("run"), "checkpoints")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(temp.File("run"), "checkpoints"), "*.partial"));
+    }
+
+    [Fact]
+    public void Step_SourceOnly_HasNoAdversarialOrDiscriminatorLoss()
+    {
+        torch.manual_seed(3);
+        using var net = new TinyMultiLevelNetwork(Bands, Classes);
+        using var trainer = new AdversarialTrainer(net, [], new TrainerSettings { SourceOnly = true });
+        var b = new SyntheticBatchSource(Bands, Classes, Size).Load(0)[0];
+        using var x = tensor(b.SourceImages, [2, Bands, Size, Size]);
+        using var y = tensor(b.SourceLabels, [2, Size, Size]).to(ScalarType.Int64);
+        using var t = tensor(b.TargetImages, [2, Bands, Size, Size]);
+        StepLosses losses = trainer.Step(0, x, y, t);
+        Assert.True(losses.SegMain > 0);
+        Assert.Equal((0.0, 0.0, 0.0, 0.0), (losses.AdvAux, losses.AdvMain, losses.DiscAux, losses.DiscMain));
+    }
+
+    [Fact]
+    public void Step_LeastSquares_DiffersFromVanilla()
+    {
+        StepLosses Run(GanLoss gan)
+        {
+            torch.manual_seed(3);
+            using var net = new TinyMultiLevelNetwork(Bands, Classes);
+            using var d1 = new AdaptSeg.Geo.Tests.TestSupport.TinyDiscriminator(Classes);
+            using var d2 = new AdaptSeg.Geo.Tests.TestSupport.TinyDiscriminator(Classes);
+            using var trainer = new AdversarialTrainer(net, [d1, d2], new TrainerSettings { GanLoss = gan });
+            var b = new SyntheticBatchSource(Bands, Classes, Size).Load(0)[0];
+            using var x = tensor(b.SourceImages, [2, Bands, Size, Size]);
+            using var y = tensor(b.SourceLabels, [2, Size, Size]).to(ScalarType.Int64);
+            using var t = tensor(b.TargetImages, [2, Bands, Size, Size]);
+            return trainer.Step(0, x, y, t);
+        }
+
+        StepLosses vanilla = Run(GanLoss.Vanilla), leastSquares = Run(GanLoss.LeastSquares);
+        Assert.Equal(vanilla.SegMain, leastSquares.SegMain);
+        Assert.NotEqual(vanilla.AdvMain, leastSquares.AdvMain);
+    }
+
+    private static TrainingOutcome Train(string folder, int iterations, bool resume, int seed,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        torch.manual_seed(seed);
+        using var net = new TinyMultiLevelNetwork(Bands, Classes);
+        using var d1 = new TinyDiscriminator(Classes);
+        using var d2 = new TinyDiscriminator(Classes);
+        net.to(ScalarType.Float64);
+        d1.to(ScalarType.Float64);
+        d2.to(ScalarType.Float64);
+        using var trainer = new AdversarialTrainer(net, [d1, d2], new TrainerSettings { LearningRate = 0.01, ScheduleIterations = 10 });
+        var session = new TrainingSession(net, [d1, d2], trainer, new SyntheticBatchSource(Bands, Classes, Size), CPU,
+            new TrainingRunOptions(folder, iterations, CheckpointEvery: 2, ConfigJson: "{}", LoadAhead: 2));
+        int start = resume ? session.Resume() : 0;
+        return session.Run(start, progress, cancellationToken);
+    }
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
