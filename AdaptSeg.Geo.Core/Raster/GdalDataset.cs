@@ -140,6 +140,26 @@ public sealed class GdalDataset : IDisposable
     public void Read<T>(int band, PixelWindow window, Span<T> buffer) where T : unmanaged =>
         Transfer(GdalNative.GfRead, band, window, buffer);
 
+    /// <summary>
+    /// Reads a window of one band resampled (nearest) to <paramref name="bufferWidth"/> x
+    /// <paramref name="bufferHeight"/>: a decimated read for quicklooks, served from overviews when present.
+    /// </summary>
+    public unsafe void ReadResampled<T>(int band, PixelWindow window, int bufferWidth, int bufferHeight, Span<T> buffer) where T : unmanaged
+    {
+        if (!window.FitsIn(Width, Height) || bufferWidth < 1 || bufferHeight < 1 || buffer.Length < (long)bufferWidth * bufferHeight)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, $"Bad window or buffer for '{Path}' ({Width}x{Height}).");
+        }
+
+        fixed (T* p = buffer)
+        {
+            Gdal.ClearError();
+            int result = GdalNative.GDALRasterIO(Band(band), GdalNative.GfRead, window.Column, window.Row, window.Width, window.Height,
+                p, bufferWidth, bufferHeight, (int)TypeOf<T>(), 0, 0);
+            Gdal.ThrowIf(result != GdalNative.CeNone, $"Could not read {window} of band {band} from '{Path}': the file may be truncated or corrupt.", Path);
+        }
+    }
+
     /// <summary>Writes a window of one band (1-based) from <paramref name="buffer"/>.</summary>
     public void Write<T>(int band, PixelWindow window, ReadOnlySpan<T> buffer) where T : unmanaged =>
         Transfer(GdalNative.GfWrite, band, window, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(buffer), buffer.Length));
