@@ -75,6 +75,12 @@ public sealed record ModelConfig
     /// <summary>ResNet depth: 101 (the paper) or 50.</summary>
     public int Depth { get; init; } = 101;
 
+    /// <summary>
+    /// Bottleneck blocks per ResNet stage, overriding <see cref="Depth"/>: a lighter network for
+    /// CPU runs, e.g. [1, 1, 1, 1]. Leave out for the paper's ResNet-101 ([3, 4, 23, 3]).
+    /// </summary>
+    public IReadOnlyList<int>? Blocks { get; init; }
+
     /// <summary>Initial weights (.pth), e.g. the DeepLab ImageNet/COCO init file (keys with 'Scale.' are mapped).</summary>
     public string? Init { get; init; }
 

@@ -61,7 +61,11 @@ public static class ExperimentConfigValidator
         }
 
         ModelConfig m = config.Model;
-        if (m.Depth is not (50 or 101))
+        if (m.Blocks is not null && (m.Blocks.Count != 4 || m.Blocks.Any(b => b is < 1 or > 64)))
+        {
+            p.Add("$.model.blocks: give four block counts between 1 and 64, e.g. [3, 4, 6, 3] for ResNet-50.");
+        }
+        else if (m.Blocks is null && m.Depth is not (50 or 101))
         {
             p.Add($"$.model.depth: {m.Depth} is not supported; use 101 (the paper) or 50.");
         }
