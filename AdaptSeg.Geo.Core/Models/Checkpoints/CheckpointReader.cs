@@ -28,12 +28,14 @@ public static class CheckpointReader
             throw new CheckpointException($"{path}: no such checkpoint file. Check the path.");
         }
 
+        // Whole storages, keyed as in the file; each tensor is built from one of them, and they are released here.
+        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         try
         {
             return DetectFormat(path) switch
             {
-                CheckpointFormat.Zip => ReadZip(path),
-                _ => ReadLegacy(path),
+                CheckpointFormat.Zip => ReadZip(path, storages),
+                _ => ReadLegacy(path, storages),
             };
         }
         catch (IOException e)
@@ -43,6 +45,14 @@ public static class CheckpointReader
         catch (InvalidDataException e)
         {
             throw new CheckpointException($"{path}: the zip archive is damaged ({e.Message}); the file is truncated or corrupt. Copy or download it again.", e);
+        }
+        finally
+        {
+            foreach (StorageRef storage in storages.Values)
+            {
+                storage.Materialised?.Dispose();
+                storage.Materialised = null;
+            }
         }
     }
 
@@ -79,7 +89,7 @@ public static class CheckpointReader
                 : $"{path}: not a PyTorch checkpoint (neither the zip format of torch.save nor the legacy pickle format).");
     }
 
-    private static Checkpoint ReadZip(string path)
+    private static Checkpoint ReadZip(string path, Dictionary<string, StorageRef> storages)
     {
         using ZipArchive zip = ZipFile.OpenRead(path);
         var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
@@ -102,7 +112,6 @@ public static class CheckpointReader
             };
         }
 
-        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         object? root;
         using (var pkl = new MemoryStream())
         {
@@ -120,24 +129,16 @@ public static class CheckpointReader
             ZipArchiveEntry entry = zip.GetEntry(prefix + "data/" + storage.Key)
                 ?? throw new CheckpointException($"{path}: the storage '{storage.Key}' named in data.pkl is missing from the archive; the file is truncated or corrupt.");
             long bytes = storage.Numel * storage.Type.ElementSize;
-            if (entry.Length < bytes || bytes > Array.MaxLength)
+            if (entry.Length < bytes)
             {
                 throw new CheckpointException($"{path}: the storage '{storage.Key}' holds {entry.Length} bytes but {bytes} are needed; the file is truncated or corrupt.");
             }
 
-            var data = new byte[bytes];
-            using (Stream s = entry.Open())
-            {
-                if (s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false) < data.Length)
-                {
-                    throw new CheckpointException($"{path}: the storage '{storage.Key}' ends early; the file is truncated or corrupt.");
-                }
-            }
-
-            storage.Data = littleEndian ? data : SwapBytes(data, storage.Type);
+            using Stream s = entry.Open();
+            ReadStorage(path, s, storage, littleEndian);
         }
 
-        return Build(path, CheckpointFormat.Zip, root, storages.Values);
+        return Build(path, CheckpointFormat.Zip, root);
     }
 
     private static StorageRef ZipPersistentLoad(string path, object? id, Dictionary<string, StorageRef> storages)
@@ -158,7 +159,7 @@ public static class CheckpointReader
         return storage;
     }
 
-    private static Checkpoint ReadLegacy(string path)
+    private static Checkpoint ReadLegacy(string path, Dictionary<string, StorageRef> storages)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         object? NoPersistent(object? id) =>
@@ -180,7 +181,6 @@ public static class CheckpointReader
         bool littleEndian = sysInfo is not PickleDict info
             || !info.Items.Any(kv => kv.Key is "little_endian" && kv.Value is false);
 
-        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         object? root = new PickleReader(file, path, id => LegacyPersistentLoad(path, id, storages)).Load();
 
         object? keyList = new PickleReader(file, path, NoPersistent).Load();
@@ -208,24 +208,21 @@ public static class CheckpointReader
                 throw new CheckpointException($"{path}: storage '{key}' has {count} elements on disk but the pickle says {storage.Numel}; the file is corrupt.");
             }
 
-            long bytes = count * storage.Type.ElementSize;
-            if (bytes > file.Length - file.Position || bytes > Array.MaxLength)
+            if (count * storage.Type.ElementSize > file.Length - file.Position)
             {
                 throw TruncatedLegacy(path, key);
             }
 
-            var data = new byte[bytes];
-            file.ReadExactly(data);
-            storage.Data = littleEndian ? data : SwapBytes(data, storage.Type);
+            ReadStorage(path, file, storage, littleEndian);
         }
 
-        StorageRef? unread = storages.Values.FirstOrDefault(s => s.Root is null && s.Data is null);
+        StorageRef? unread = storages.Values.FirstOrDefault(s => s.Root is null && s.Materialised is null);
         if (unread is not null)
         {
             throw new CheckpointException($"{path}: the pickle uses storage '{unread.Key}' but the file holds no data for it; the file is truncated or corrupt.");
         }
 
-        return Build(path, CheckpointFormat.Legacy, root, storages.Values);
+        return Build(path, CheckpointFormat.Legacy, root);
     }
 
     private static CheckpointException TruncatedLegacy(string path, string key) =>
@@ -270,7 +267,7 @@ public static class CheckpointReader
         return root;
     }
 
-    private static Checkpoint Build(string path, CheckpointFormat format, object? root, IEnumerable<StorageRef> storages)
+    private static Checkpoint Build(string path, CheckpointFormat format, object? root)
     {
         if (root is not PickleDict dict)
         {
@@ -291,15 +288,6 @@ public static class CheckpointReader
             }
 
             throw;
-        }
-        finally
-        {
-            foreach (StorageRef s in storages)
-            {
-                s.Materialised?.Dispose();
-                s.Materialised = null;
-                s.Data = null;
-            }
         }
     }
 
@@ -370,7 +358,7 @@ public static class CheckpointReader
                 $"{path}: tensor '{where}' (size [{string.Join(", ", spec.Size)}], offset {spec.Offset}) reaches element {last} of storage '{spec.Storage.Key}', which ends at {limit}; the file is corrupt.");
         }
 
-        Tensor whole = root.Materialised ??= FromBytes(root);
+        Tensor whole = root.Materialised!;
         using Tensor view = whole.as_strided(spec.Size, spec.Stride, start);
         Tensor result = view.is_contiguous() && start == 0 && view.numel() == root.Numel
             ? whole.view(spec.Size)
@@ -378,15 +366,35 @@ public static class CheckpointReader
         return result.DetachFromDisposeScope();
     }
 
-    private static Tensor FromBytes(StorageRef storage)
+    /// <summary>Reads a root storage's bytes straight into a new 1-D tensor (no intermediate copy).</summary>
+    private static void ReadStorage(string path, Stream source, StorageRef storage, bool littleEndian)
     {
+        long bytes = storage.Numel * storage.Type.ElementSize;
+        if (bytes > int.MaxValue)
+        {
+            throw new CheckpointException($"{path}: the storage '{storage.Key}' is {bytes} bytes; storages over 2 GiB are not supported.");
+        }
+
         Tensor t = torch.empty([storage.Numel], storage.Type.Dtype).DetachFromDisposeScope();
-        storage.Data.AsSpan().CopyTo(t.bytes);
-        storage.Data = null;
-        return t;
+        storage.Materialised = t;
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        Span<byte> data = t.bytes;
+        if (source.ReadAtLeast(data, (int)bytes, throwOnEndOfStream: false) < bytes)
+        {
+            throw new CheckpointException($"{path}: the data of storage '{storage.Key}' ends early; the file is truncated. Copy or download it again.");
+        }
+
+        if (!littleEndian)
+        {
+            SwapBytes(data, storage.Type);
+        }
     }
 
-    private static byte[] SwapBytes(byte[] data, StorageType type)
+    private static void SwapBytes(Span<byte> data, StorageType type)
     {
         bool complex = type.Dtype is ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64;
         int width = complex ? type.ElementSize / 2 : type.ElementSize;
@@ -394,10 +402,8 @@ public static class CheckpointReader
         {
             for (int i = 0; i + width <= data.Length; i += width)
             {
-                data.AsSpan(i, width).Reverse();
+                data.Slice(i, width).Reverse();
             }
         }
-
-        return data;
     }
 }
