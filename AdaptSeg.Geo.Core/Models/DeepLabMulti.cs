@@ -21,7 +21,7 @@ namespace AdaptSeg.Geo.Models;
 /// The network is built in float32 on the CPU with the reference initialisation (every convolution
 /// weight ~ N(0, 0.01), batch norm 1 / 0); move it with <c>to(device)</c> / <c>to(dtype)</c>.
 /// </remarks>
-public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>
+public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>, IMultiLevelNetwork
 {
     /// <summary>Input size / output size of both heads, approximately (see <see cref="OutputSize"/>).</summary>
     public const int OutputStride = 8;
@@ -202,6 +202,9 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>
     /// Every parameter of the two ASPP heads (<c>layer5</c>, <c>layer6</c>), including the branches
     /// the reference never runs: the reference <c>get_10x_lr_params</c>, trained at 10x the base rate.
     /// </summary>
+    /// <inheritdoc />
+    nn.Module<Tensor, (Tensor Aux, Tensor Main)> IMultiLevelNetwork.Module => this;
+
     public IEnumerable<Parameter> HeadParameters() => layer5.parameters().Concat(layer6.parameters());
 
     /// <summary>The state dict in PyTorch's order (the keys of the reference checkpoints).</summary>
