@@ -240,6 +240,53 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
         Assert.False(Directory.Exists(temp.File("out2")));
     }
 
+    [Fact]
+    public void Run_VectorLabelsByClassIndex_OutOfRangeValuesListed()
+    {
+        using var temp = new TempDirectory();
+        using GdalDataset landsat = GdalDataset.Open(TestPaths.SampleData("L7_ETMs.tif"));
+        (double x0, double y1) = landsat.GeoTransform!.Value.PixelToWorld(100, 100);
+        (double x1, double y0) = landsat.GeoTransform!.Value.PixelToWorld(150, 150);
+        // Projected GeoJSON (the scene's own CRS, named in a legacy "crs" member) with integer class codes.
+        string Collection(params string[] codes) => $$$"""
+            {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::31985"}},"features":[
+            {{{string.Join(",", codes.Select(c => Feature(x0, y0, x1, y1, c)))}}}]}
+            """;
+        File.WriteAllText(temp.File("codes.geojson"), Collection("1"));
+        SceneConfig scene = sample.Config.Source.Scenes[0] with { Labels = temp.File("codes.geojson"), LabelField = "cls" };
+        PrepareConfig config = sample.Config with { Source = sample.Config.Source with { Scenes = [scene] } };
+        PreparedDataset d = new DatasetPreparer(config).Run(temp.File("out"));
+        byte[] labels = TestRasters.ReadAll<byte>(d.Source.Scenes[0].LabelPath!);
+        Assert.InRange(labels.Count(v => v == 1), 50 * 50 * 0.8, 50 * 50 * 1.2);
+        Assert.Equal(labels.Length, labels.Count(v => v is 1 or 255));
+
+        File.WriteAllText(temp.File("bad.geojson"), Collection("1", "5", "-1"));
+        scene = scene with { Labels = temp.File("bad.geojson") };
+        var e = Assert.Throws<PrepareInputException>(() =>
+            new DatasetPreparer(config with { Source = config.Source with { Scenes = [scene] } }).Run(temp.File("out2")));
+        Assert.Contains("-1, 5", e.Message);
+        Assert.Contains("0..2", e.Message);
+    }
+
+    [Fact]
+    public void Run_ProjectedAoiWithCrsMember_IsReprojectedToTheGrid()
+    {
+        using var temp = new TempDirectory();
+        // A box in the Landsat scene's own CRS (EPSG:31985); the grid is the CBERS CRS (EPSG:29192).
+        using GdalDataset landsat = GdalDataset.Open(TestPaths.SampleData("L7_ETMs.tif"));
+        (double x0, double y1) = landsat.GeoTransform!.Value.PixelToWorld(10, 10);
+        (double x1, double y0) = landsat.GeoTransform!.Value.PixelToWorld(40, 40);
+        File.WriteAllText(temp.File("aoi.geojson"), $$$"""
+            {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::31985"}},"features":[{{{Feature(x0, y0, x1, y1, "1")}}}]}
+            """);
+        PreparedDataset d = new DatasetPreparer(sample.Config with { Aoi = temp.File("aoi.geojson") }).Run(temp.File("out"));
+        FeatureCollection tiles = TileIndexWriter.Read(d.TileIndexPath);
+        IFeature tile = Assert.Single(tiles);
+        Assert.Equal(d.Source.Name, (string)tile.Attributes["domain"]);
+        Assert.Equal(0, Convert.ToInt32(tile.Attributes["column"]));
+        Assert.Equal(0, Convert.ToInt32(tile.Attributes["row"]));
+    }
+
     private static string Feature(double x0, double y0, double x1, double y1, string cls) =>
         $$"""{"type":"Feature","properties":{"cls":{{cls}}},"geometry":{{Polygon(x0, y0, x1, y1)}}}""";
 
