@@ -128,11 +128,20 @@ public sealed class DatasetPreparer
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            DomainStatistics Stats(DomainConfig d) => Guard(() =>
+            DomainStatistics Stats(DomainConfig d)
             {
-                BandStatistics s = accumulators[d.Name].ToStatistics($"Domain '{d.Name}'");
+                BandStatistics s;
+                try
+                {
+                    s = accumulators[d.Name].ToStatistics($"Domain '{d.Name}' ({string.Join(", ", d.Scenes.Select(x => x.Image))})");
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new PrepareInputException(e.Message, d.Scenes[0].Image, e);
+                }
+
                 return new DomainStatistics { Name = d.Name, Mean = s.Mean, Std = s.Std, ValidPixels = s.ValidPixels };
-            });
+            }
             var statistics = new StatisticsFile
             {
                 BandNames = config.BandNames,
@@ -433,7 +442,7 @@ public sealed class DatasetPreparer
         {
             throw new PrepareInputException(e.Message, e.FileName, e);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException && e is not OperationCanceledException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             throw new PrepareInputException(e.Message, null, e);
         }

@@ -118,6 +118,34 @@ public sealed class SceneReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads labels of <paramref name="window"/> and sets 255 where <paramref name="valid"/> (from
+    /// <see cref="ReadImage(PixelWindow, Span{float}, Span{bool})"/> of the same window) is false;
+    /// cheaper than <see cref="ReadLabels(PixelWindow, Span{byte})"/> when the image was read anyway.
+    /// </summary>
+    public void ReadLabels(PixelWindow window, Span<byte> labelsOut, ReadOnlySpan<bool> valid)
+    {
+        if (labels is null)
+        {
+            throw new InvalidOperationException($"Scene '{Scene.Name}' has no labels.");
+        }
+
+        int area = (int)window.Area;
+        if (valid.Length < area)
+        {
+            throw new ArgumentException($"The validity mask holds {valid.Length} flags; the window needs {area}.", nameof(valid));
+        }
+
+        labels.Read(1, window, labelsOut);
+        for (int i = 0; i < area; i++)
+        {
+            if (!valid[i])
+            {
+                labelsOut[i] = GridWarper.IgnoreLabel;
+            }
+        }
+    }
+
     /// <summary>Reads labels of <paramref name="window"/> into a new array.</summary>
     public byte[] ReadLabels(PixelWindow window)
     {

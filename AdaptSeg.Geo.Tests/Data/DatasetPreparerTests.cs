@@ -287,6 +287,30 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
         Assert.Equal(0, Convert.ToInt32(tile.Attributes["row"]));
     }
 
+    [Fact]
+    public void Run_TileWithoutValidPixel_IsSkippedAndNodataExcludedFromStatistics()
+    {
+        using var temp = new TempDirectory();
+        // Landsat with nodata 0 over its top-left 300x300 pixels in band 2 only, on its own grid.
+        const int w = 349;
+        TestRasters.Copy(TestPaths.SampleData("L7_ETMs.tif"), temp.File("holes.tif"),
+            edit: (band, i, v) => band == 2 && i % w < 300 && i / w < 300 ? 0 : Math.Max(v, 1), noData: 0);
+        SceneConfig scene = sample.Config.Source.Scenes[0] with { Image = temp.File("holes.tif") };
+        PrepareConfig config = sample.Config with
+        {
+            Grid = new GridConfig { Crs = "EPSG:31985", PixelSize = 28.5 },
+            Source = sample.Config.Source with { Scenes = [scene] },
+        };
+
+        PreparedDataset d = new DatasetPreparer(config).Run(temp.File("out"));
+        var sourceTiles = TileIndexWriter.Read(d.TileIndexPath).Where(f => (string)f.Attributes["domain"] == d.Source.Name).ToList();
+        Assert.DoesNotContain(sourceTiles, f => Convert.ToInt32(f.Attributes["column"]) == 0 && Convert.ToInt32(f.Attributes["row"]) == 0);
+        Assert.Equal(DatasetPreparer.TileWindows(d.Source.Scenes[0].Width, d.Source.Scenes[0].Height, 256).Count() - 1, sourceTiles.Count);
+        // Band 2 is channel 2 of the 3,4,2 map: its zeros are nodata, so every band of those pixels is left out.
+        Assert.InRange(d.Source.Statistics.ValidPixels, 349 * 352 - 300 * 300 - 2000, 349 * 352 - 300 * 300 + 2000);
+        Assert.True(d.Source.Statistics.Mean.All(m => m > 1));
+    }
+
     private static string Feature(double x0, double y0, double x1, double y1, string cls) =>
         $$"""{"type":"Feature","properties":{"cls":{{cls}}},"geometry":{{Polygon(x0, y0, x1, y1)}}}""";
 

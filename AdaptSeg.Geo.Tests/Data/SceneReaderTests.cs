@@ -32,6 +32,9 @@ public sealed class SceneReaderTests(PreparedSampleFixture sample) : IClassFixtu
         }
 
         Assert.Contains(labels, v => v <= 2);
+        var withMask = new byte[valid.Length];
+        reader.ReadLabels(window, withMask, valid);
+        Assert.Equal(labels, withMask);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace AdaptSeg.Geo.Tests.Raster;
 internal static class TestRasters
 {
     /// <summary>Copies <paramref name="source"/> pixel for pixel (every band, same type), with or without its CRS.</summary>
-    public static void Copy(string source, string destination, bool keepCrs = true, Func<int, int, int, double>? edit = null)
+    public static void Copy(string source, string destination, bool keepCrs = true, Func<int, int, int, double>? edit = null, double? noData = null)
     {
         using GdalDataset src = GdalDataset.Open(source);
         using GdalDataset dst = GdalDataset.Create("GTiff", destination, src.Width, src.Height, src.BandCount, src.GetDataType(1), ["COMPRESS=DEFLATE"]);
@@ -30,7 +30,7 @@ internal static class TestRasters
             }
 
             dst.Write<double>(b, window, buffer);
-            if (src.GetNoData(b) is double nd)
+            if ((noData ?? src.GetNoData(b)) is double nd)
             {
                 dst.SetNoData(b, nd);
             }
