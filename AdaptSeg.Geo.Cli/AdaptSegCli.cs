@@ -16,6 +16,7 @@ public static class AdaptSegCli
             DoctorCommand.Create(),
             ModelCommand.Create(),
             BenchCommand.Create(),
+            PrepareCommand.Create(),
         };
         return root;
     }

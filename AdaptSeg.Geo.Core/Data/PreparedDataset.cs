@@ -1,0 +1,128 @@
+using System.Text.Json;
+using AdaptSeg.Geo.Raster;
+
+namespace AdaptSeg.Geo.Data;
+
+/// <summary>
+/// A prepared folder written by <c>adaptseg prepare</c>: source and target scenes on one grid,
+/// their statistics and the class list. <see cref="Load"/> checks everything it describes.
+/// </summary>
+public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassNames, int BandCount, PreparedDomain Source, PreparedDomain Target, string CrsWkt, double PixelSize)
+{
+    /// <summary>Channel names (for example red, nir, green) when the config gave them.</summary>
+    public IReadOnlyList<string>? BandNames { get; init; }
+
+    /// <summary>The tile size the tile index was made with.</summary>
+    public int TileSize { get; init; }
+
+    /// <summary>Absolute path of the tile index GeoJSON.</summary>
+    public string TileIndexPath { get; init; } = "";
+
+    /// <summary>The EPSG code of the grid CRS, when known.</summary>
+    public int? Epsg { get; init; }
+
+    /// <summary>
+    /// Reads <c>prepared.json</c> and <c>statistics.json</c> from <paramref name="folder"/> and checks
+    /// that every raster exists, opens, and has the size and band count the manifest says.
+    /// Throws <see cref="PreparedDatasetException"/> naming the file and what to do.
+    /// </summary>
+    public static PreparedDataset Load(string folder)
+    {
+        string root = System.IO.Path.GetFullPath(folder);
+        string manifestPath = System.IO.Path.Combine(root, PreparedManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new PreparedDatasetException($"'{root}' is not a prepared folder: '{PreparedManifest.FileName}' is missing. Create it with 'adaptseg prepare --out {folder} ...'.", manifestPath);
+        }
+
+        PreparedManifest m = ReadJson<PreparedManifest>(manifestPath);
+        if (m.Format != PreparedManifest.FormatName || m.Version != PreparedManifest.CurrentVersion)
+        {
+            throw new PreparedDatasetException($"'{manifestPath}' is format '{m.Format}' version {m.Version}; this build reads '{PreparedManifest.FormatName}' version {PreparedManifest.CurrentVersion}. Run 'adaptseg prepare' again.", manifestPath);
+        }
+
+        Require(m.Classes.Count > 0, manifestPath, "lists no classes");
+        Require(m.BandCount > 0, manifestPath, "has bandCount 0");
+        Require(m.Grid.PixelSize > 0, manifestPath, "has a non-positive pixel size");
+        string statisticsPath = Resolve(root, m.Statistics, manifestPath);
+        Require(File.Exists(statisticsPath), statisticsPath, "is missing");
+        StatisticsFile stats = ReadJson<StatisticsFile>(statisticsPath);
+
+        return new PreparedDataset(root, m.Classes, m.BandCount,
+            Domain(root, m.Source, stats.Source, m.BandCount, manifestPath, statisticsPath, evaluationOnly: false),
+            Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true),
+            m.Grid.CrsWkt, m.Grid.PixelSize)
+        {
+            BandNames = m.BandNames,
+            TileSize = m.TileSize,
+            TileIndexPath = Resolve(root, m.TileIndex, manifestPath),
+            Epsg = m.Grid.Epsg,
+        };
+    }
+
+    private static PreparedDomain Domain(string root, ManifestDomain d, DomainStatistics s, int bandCount, string manifestPath, string statisticsPath, bool evaluationOnly)
+    {
+        Require(s.Name == d.Name, statisticsPath, $"holds statistics for domain '{s.Name}' where '{d.Name}' was expected");
+        Require(s.Mean.Length == bandCount && s.Std.Length == bandCount, statisticsPath, $"has {s.Mean.Length} means and {s.Std.Length} stds for {bandCount} bands");
+        Require(s.Std.All(v => v >= 0 && double.IsFinite(v)) && s.Mean.All(double.IsFinite), statisticsPath, "holds a non-finite or negative value");
+        Require(d.Scenes.Count > 0, manifestPath, $"lists no scene for domain '{d.Name}'");
+        var scenes = new List<PreparedScene>();
+        foreach (ManifestScene scene in d.Scenes)
+        {
+            string image = Resolve(root, scene.Image, manifestPath);
+            string? labels = scene.Labels is null ? null : Resolve(root, scene.Labels, manifestPath);
+            CheckRaster(image, scene.Width, scene.Height, bandCount);
+            if (labels is not null)
+            {
+                CheckRaster(labels, scene.Width, scene.Height, 1);
+            }
+
+            scenes.Add(new PreparedScene(scene.Name, image, labels, scene.Width, scene.Height));
+        }
+
+        return new PreparedDomain(d.Name, scenes, new BandStatistics(s.Mean, s.Std) { ValidPixels = s.ValidPixels }) { LabelsForEvaluationOnly = evaluationOnly };
+    }
+
+    private static void CheckRaster(string path, int width, int height, int bands)
+    {
+        Require(File.Exists(path), path, "is missing");
+        try
+        {
+            using GdalDataset ds = GdalDataset.Open(path);
+            Require(ds.Width == width && ds.Height == height && ds.BandCount == bands, path,
+                $"is {ds.Width}x{ds.Height} with {ds.BandCount} band(s), but the manifest says {width}x{height} with {bands}");
+        }
+        catch (GdalException e)
+        {
+            throw new PreparedDatasetException($"'{path}' cannot be opened ({e.Message}); run 'adaptseg prepare' again.", path, e);
+        }
+    }
+
+    private static T ReadJson<T>(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), PreparedManifest.Json)
+                ?? throw new PreparedDatasetException($"'{path}' is empty (null); run 'adaptseg prepare' again.", path);
+        }
+        catch (JsonException e)
+        {
+            throw new PreparedDatasetException($"'{path}' is not a valid {System.IO.Path.GetFileName(path)} ({e.Path}: {e.Message}); run 'adaptseg prepare' again.", path, e);
+        }
+    }
+
+    private static string Resolve(string root, string relative, string manifestPath)
+    {
+        string full = System.IO.Path.GetFullPath(relative, root);
+        Require(full.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal), manifestPath, $"points outside the prepared folder ('{relative}')");
+        return full;
+    }
+
+    private static void Require(bool condition, string path, string problem)
+    {
+        if (!condition)
+        {
+            throw new PreparedDatasetException($"'{path}' {problem}. The prepared folder is damaged or from another version; run 'adaptseg prepare' again.", path);
+        }
+    }
+}

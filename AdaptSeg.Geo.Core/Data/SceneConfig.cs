@@ -1,0 +1,26 @@
+namespace AdaptSeg.Geo.Data;
+
+/// <summary>A scene in the config: an image, its band map, and optional labels.</summary>
+public sealed record SceneConfig
+{
+    /// <summary>Scene name, unique in the dataset (letters, digits, '-', '_', '.'); used for file names.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The image file (GeoTIFF or anything GDAL reads).</summary>
+    public required string Image { get; init; }
+
+    /// <summary>File bands (1-based) in channel order, for example [3, 4, 2].</summary>
+    public required IReadOnlyList<int> Bands { get; init; }
+
+    /// <summary>Labels: a raster (uint8 class indices, 255 = ignore) or vectors (.gpkg, .geojson, ...).</summary>
+    public string? Labels { get; init; }
+
+    /// <summary>For vector labels: the field holding the class index or the class name.</summary>
+    public string? LabelField { get; init; }
+
+    /// <summary>For vector labels with several layers: the layer to use.</summary>
+    public string? LabelLayer { get; init; }
+
+    /// <summary>CRS for this scene's files if they have none (overrides the dataset-wide assumeCrs).</summary>
+    public string? AssumeCrs { get; init; }
+}
