@@ -14,6 +14,9 @@ public static class AdaptSegCli
             "(AdaptSegNet, Tsai et al. CVPR 2018), for GeoTIFF imagery.")
         {
             DoctorCommand.Create(),
+            PredictCommand.Create(),
+            EvaluateCommand.Create(),
+            BenchStitchCommand.Create(),
         };
         return root;
     }

@@ -108,7 +108,8 @@ public sealed class SlidingWindowPredictor
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task reader = Task.Run(() => ReadTiles(free, full, tw, th, stop.Token), stop.Token);
+        // A dedicated thread: it blocks on the bounded queues, which must not starve the thread pool.
+        Task reader = Task.Factory.StartNew(() => ReadTiles(free, full, tw, th, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var probabilities = new float[options.BatchSize * classes * plane];
         var rowWeights = new float[tw];
         int done = 0;
