@@ -278,6 +278,7 @@ public sealed class SlidingWindowPredictor
         private readonly float[] weights = new float[height * width];
         private readonly byte[] valid = new byte[height * width];
         private readonly byte[] labels = new byte[height * width];
+        private readonly float[] best = new float[width];
 
         public int Height { get; } = height;
 
@@ -316,36 +317,44 @@ public sealed class SlidingWindowPredictor
             }
         }
 
-        /// <summary>Normalises rows [first, first+count) in place and takes their argmax.</summary>
+        /// <summary>Normalises rows [first, first+count) in place and takes their argmax (first class wins ties).</summary>
         public void Finish(int first, int count, out ReadOnlySpan<byte> classIndices, out ReadOnlySpan<float> probabilities)
         {
             int r0 = first % Height;
             for (int r = r0; r < r0 + count; r++)
             {
-                for (int x = 0; x < width; x++)
+                // Row-wise and class-major, so every pass runs over contiguous memory.
+                Span<float> inverse = weights.AsSpan(r * width, width);
+                Reciprocal(inverse);
+                Span<byte> label = labels.AsSpan(r * width, width);
+                label.Clear();
+                for (int c = 0; c < classes; c++)
                 {
-                    int p = r * width + x;
-                    if (valid[p] == 0)
+                    Span<float> row = sums.AsSpan((r * classes + c) * width, width);
+                    Multiply(row, inverse);
+                    if (c == 0)
                     {
-                        labels[p] = NoData;
+                        row.CopyTo(best);
                         continue;
                     }
 
-                    float inverse = 1f / weights[p];
-                    int best = 0;
-                    float bestValue = float.NegativeInfinity;
-                    for (int c = 0; c < classes; c++)
+                    for (int x = 0; x < width; x++)
                     {
-                        ref float s = ref sums[(r * classes + c) * width + x];
-                        s *= inverse;
-                        if (s > bestValue)
+                        if (row[x] > best[x])
                         {
-                            bestValue = s;
-                            best = c;
+                            best[x] = row[x];
+                            label[x] = (byte)c;
                         }
                     }
+                }
 
-                    labels[p] = (byte)best;
+                ReadOnlySpan<byte> ok = valid.AsSpan(r * width, width);
+                for (int x = 0; x < width; x++)
+                {
+                    if (ok[x] == 0)
+                    {
+                        label[x] = NoData;
+                    }
                 }
             }
 
@@ -359,6 +368,37 @@ public sealed class SlidingWindowPredictor
             sums.AsSpan(r0 * classes * width, count * classes * width).Clear();
             weights.AsSpan(r0 * width, count * width).Clear();
             valid.AsSpan(r0 * width, count * width).Clear();
+        }
+
+        /// <summary><c>w = 1 / w</c> where w &gt; 0 (0 stays 0: a pixel no tile predicted is nodata anyway).</summary>
+        private static void Reciprocal(Span<float> w)
+        {
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = w[i] > 0 ? 1f / w[i] : 0f;
+            }
+        }
+
+        /// <summary><c>dst *= factor</c>, vectorised.</summary>
+        private static void Multiply(Span<float> dst, ReadOnlySpan<float> factor)
+        {
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                Span<Vector<float>> vd = MemoryMarshal.Cast<float, Vector<float>>(dst);
+                ReadOnlySpan<Vector<float>> vf = MemoryMarshal.Cast<float, Vector<float>>(factor);
+                for (int k = 0; k < vd.Length; k++)
+                {
+                    vd[k] *= vf[k];
+                }
+
+                i = vd.Length * Vector<float>.Count;
+            }
+
+            for (; i < dst.Length; i++)
+            {
+                dst[i] *= factor[i];
+            }
         }
 
         /// <summary><c>dst += a * b</c> (or <c>dst += b</c> when <paramref name="ones"/>), vectorised.</summary>
