@@ -17,6 +17,9 @@ public static class AdaptSegCli
             ModelCommand.Create(),
             BenchCommand.Create(),
             PrepareCommand.Create(),
+            PredictCommand.Create(),
+            EvaluateCommand.Create(),
+            BenchStitchCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Diagnostics;
+using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary>
+/// <c>adaptseg bench-stitch</c>: throughput of everything in prediction except the network
+/// (read tiles, blend, argmax, write the compressed mask) on a large synthetic raster, with a
+/// model-free predictor whose cost is negligible. To be merged under <c>bench</c> as <c>bench stitch</c>.
+/// </summary>
+internal sealed class BenchStitchCommand
+{
+    private const string SyntheticCrs = "PROJCS[\"WGS 84 / UTM zone 25S\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",-33],PARAMETER[\"scale_factor\",0.9996],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",10000000],UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"32725\"]]";
+
+    private static readonly Option<int> Size = new("--size")
+    {
+        Description = "Side of the synthetic square raster in pixels.",
+        DefaultValueFactory = _ => 8192,
+    };
+
+    private static readonly Option<int> BandCount = new("--bands")
+    {
+        Description = "Bands of the synthetic raster (uint8), all fed to the predictor.",
+        DefaultValueFactory = _ => 3,
+    };
+
+    private static readonly Option<int> ClassCount = new("--classes")
+    {
+        Description = "Number of classes blended (memory and time grow with it).",
+        DefaultValueFactory = _ => 6,
+    };
+
+    private static readonly Option<int> TileSize = new("--tile-size") { Description = "Tile side.", DefaultValueFactory = _ => 512 };
+
+    private static readonly Option<int?> Overlap = new("--overlap") { Description = "Overlap; default half the tile." };
+
+    private static readonly Option<string> Blend = new("--blend") { Description = "hann or center-crop.", DefaultValueFactory = _ => "hann" };
+
+    private static readonly Option<string?> Folder = new("--folder") { Description = "Where the synthetic raster and the mask go (default: a temporary folder, deleted afterwards)." };
+
+    public static Command Create()
+    {
+        var command = new Command("bench-stitch",
+            "Measure sliding-window prediction without a network: read -> blend -> argmax -> write (DEFLATE GeoTIFF) on a synthetic raster, " +
+            "with a model-free predictor (one-hot of the first band's value). Prints MPix/s and peak memory.")
+        {
+            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder,
+        };
+        command.SetAction((parse, token) => Task.FromResult(Run(parse, token)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        int size = parse.GetValue(Size);
+        int bands = parse.GetValue(BandCount);
+        int classes = parse.GetValue(ClassCount);
+        int tile = parse.GetValue(TileSize);
+        if (size < 1 || bands < 1 || classes is < 1 or > 255 || tile < 16)
+        {
+            parse.Err().WriteLine("error: --size and --bands must be positive, --classes 1..255, --tile-size at least 16.");
+            return ExitCodes.BadInput;
+        }
+
+        BlendMode blend = parse.GetValue(Blend) == "center-crop" ? BlendMode.CenterCrop : BlendMode.Hann;
+        int overlap = parse.GetValue(Overlap) ?? tile / 2;
+        string? given = parse.GetValue(Folder);
+        string folder = given ?? Directory.CreateTempSubdirectory("adaptseg-bench-stitch-").FullName;
+        try
+        {
+            string input = Path.Combine(folder, "bench-input.tif");
+            parse.Err().WriteLine($"writing a {size}x{size}x{bands} synthetic raster (not timed)...");
+            WriteSynthetic(input, size, bands, classes, cancellationToken);
+
+            var request = new PredictionRequest
+            {
+                InputPath = input,
+                MaskPath = Path.Combine(folder, "bench-mask.tif"),
+                Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend },
+            };
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            PredictionSummary summary;
+            using (var progress = new ProgressLine<StitchProgress>(parse.Err(), "bench-stitch", p => (p.TilesDone, p.TileCount)))
+            {
+                summary = RasterPrediction.Run(request, new OneHotOfFirstBand(classes, bands), progress, cancellationToken);
+            }
+
+            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            var o = parse.Out();
+            o.WriteLine($"raster        {size}x{size}, {bands} band(s) uint8, {classes} classes");
+            o.WriteLine($"tiles         {summary.Tiles} of {tile} px, overlap {overlap}, blend {blend}");
+            o.WriteLine($"CPU threads   {Environment.ProcessorCount}");
+            o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> blend -> write, model-free)");
+            o.WriteLine($"throughput    {summary.MegapixelsPerSecond:F1} MPix/s wall-clock");
+            o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):F1} MPix per CPU-second (steadier on a shared machine)");
+            o.WriteLine($"peak memory   {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB working set (whole process)");
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            parse.Err().WriteLine("cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
+        {
+            parse.Err().WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        finally
+        {
+            if (given is null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static void WriteSynthetic(string path, int size, int bands, int classes, CancellationToken cancellationToken)
+    {
+        using var ds = GdalDataset.Create("GTiff", path, size, size, bands, RasterDataType.Byte, ["TILED=YES", "COMPRESS=NONE", "BIGTIFF=IF_SAFER"]);
+        ds.ProjectionWkt = SyntheticCrs;
+        ds.SetGeoTransform(new GeoTransform(500000, 10, 0, 9000000, 0, -10));
+        const int rows = 256;
+        var buffer = new byte[size * rows];
+        for (int y = 0; y < size; y += rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int h = Math.Min(rows, size - y);
+            for (int b = 1; b <= bands; b++)
+            {
+                for (int r = 0; r < h; r++)
+                {
+                    for (int x = 0; x < size; x++)
+                    {
+                        buffer[r * size + x] = (byte)(((x / 37) + ((y + r) / 53) + b) % classes);
+                    }
+                }
+
+                ds.Write<byte>(b, new PixelWindow(0, y, size, h), buffer.AsSpan(0, size * h));
+            }
+        }
+    }
+
+    /// <summary>The bench's stand-in for the network: one-hot of the first band's value. Costs next to nothing, so the bench measures the pipeline.</summary>
+    private sealed class OneHotOfFirstBand(int classes, int bands) : ITilePredictor
+    {
+        public int ClassCount => classes;
+
+        public int BandCount => bands;
+
+        public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)
+        {
+            int plane = height * width;
+            probabilities.Clear();
+            for (int b = 0; b < batch; b++)
+            {
+                ReadOnlySpan<float> first = input.Slice(b * bands * plane, plane);
+                Span<float> output = probabilities.Slice(b * classes * plane, classes * plane);
+                for (int p = 0; p < plane; p++)
+                {
+                    output[(int)first[p] % classes * plane + p] = 1f;
+                }
+            }
+        }
+    }
+}

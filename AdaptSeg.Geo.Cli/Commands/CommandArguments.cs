@@ -1,0 +1,40 @@
+using AdaptSeg.Geo.Raster;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary>Parsing of list-valued options and the mapping of failures to "bad input" (exit 2).</summary>
+internal static class CommandArguments
+{
+    /// <summary>"a,b,c" as a list of trimmed, non-empty names.</summary>
+    public static IReadOnlyList<string> ParseNames(string text, string option)
+    {
+        var names = text.Split(',').Select(n => n.Trim()).ToList();
+        if (names.Count == 0 || names.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException($"{option} '{text}' has an empty name; give names separated by commas, for example water,vegetation,other.");
+        }
+
+        return names;
+    }
+
+    /// <summary>"1,2,3" as 1-based band numbers.</summary>
+    public static IReadOnlyList<int> ParseBands(string text, string option)
+    {
+        var bands = new List<int>();
+        foreach (string part in text.Split(','))
+        {
+            if (!int.TryParse(part.Trim(), out int band) || band < 1)
+            {
+                throw new ArgumentException($"{option} '{text}': '{part.Trim()}' is not a band number; give 1-based numbers separated by commas, for example 3,2,1.");
+            }
+
+            bands.Add(band);
+        }
+
+        return bands;
+    }
+
+    /// <summary>Whether an exception means the user's input or configuration is wrong (exit 2) rather than a bug.</summary>
+    public static bool IsBadInput(Exception e) => e is ArgumentException or GdalException or FileNotFoundException or DirectoryNotFoundException
+        or InvalidDataException or UnauthorizedAccessException or NotSupportedException or IOException;
+}

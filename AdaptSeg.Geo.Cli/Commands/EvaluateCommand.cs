@@ -1,0 +1,89 @@
+using System.CommandLine;
+using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Raster;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary><c>adaptseg evaluate</c>: score a predicted class mask against a reference.</summary>
+internal sealed class EvaluateCommand
+{
+    private static readonly Option<string> Prediction = new("--prediction")
+    {
+        Description = "The predicted class mask (uint8 GeoTIFF, 255 = nodata), for example the output of 'adaptseg predict'.",
+        Required = true,
+    };
+
+    private static readonly Option<string> Reference = new("--reference")
+    {
+        Description = "The reference labels (uint8, 255 = ignore). Reprojected onto the prediction's grid with nearest neighbour (overviews ignored) when the grids differ.",
+        Required = true,
+    };
+
+    private static readonly Option<string?> Classes = new("--classes")
+    {
+        Description = "Class names in value order, comma-separated (water,vegetation,other). Default: the class names stored in the prediction.",
+    };
+
+    private static readonly Option<string?> Json = new("--json")
+    {
+        Description = "Also write the report as JSON to this file (scores in percent, undefined ones null).",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("evaluate",
+            "Compare a predicted class mask with reference labels: confusion matrix, per-class IoU, precision, recall and F1, " +
+            "pixel accuracy and mIoU (mean over classes present in either raster, as compute_iou.py). Reference pixels of 255 are not counted. " +
+            "Streams by strips, so any raster size works. Exit 2 on unreadable rasters or label values outside the classes.")
+        {
+            Prediction,
+            Reference,
+            Classes,
+            Json,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static Task<int> Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        TextWriter err = parse.Err();
+        try
+        {
+            string? classes = parse.GetValue(Classes);
+            IReadOnlyList<string>? names = classes is null ? null : CommandArguments.ParseNames(classes, "--classes");
+            string? jsonPath = parse.GetValue(Json);
+            using PendingOutput? json = jsonPath is null ? null : new PendingOutput(jsonPath);
+            EvaluationReport report;
+            using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
+            {
+                report = RasterEvaluator.Evaluate(parse.GetValue(Prediction)!, parse.GetValue(Reference)!, names, progress, cancellationToken);
+            }
+
+            if (report.ReferenceReprojected)
+            {
+                err.WriteLine("note: the reference was reprojected onto the prediction's grid (nearest neighbour, overviews ignored).");
+            }
+
+            parse.Out().Write(report.ToTable());
+            if (json is not null)
+            {
+                File.WriteAllText(json.TemporaryPath, report.ToJson());
+                json.Commit();
+                parse.Out().WriteLine($"report written to {json.FinalPath}");
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        }
+        catch (OperationCanceledException)
+        {
+            err.WriteLine("cancelled; nothing was written.");
+            return Task.FromResult(ExitCodes.Cancelled);
+        }
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
+        {
+            err.WriteLine($"error: {e.Message}");
+            return Task.FromResult(ExitCodes.BadInput);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.CommandLine;
+using System.Runtime.CompilerServices;
+using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tiling;
+
+[assembly: InternalsVisibleTo("AdaptSeg.Geo.Tests")]
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary><c>adaptseg predict</c>: sliding-window prediction of a raster into a class mask.</summary>
+internal sealed class PredictCommand
+{
+    private static readonly Option<string> Input = new("--input")
+    {
+        Description = "The image to classify (GeoTIFF or any raster GDAL reads).",
+        Required = true,
+    };
+
+    private static readonly Option<string> Output = new("--output")
+    {
+        Description = "The class mask to write: uint8 GeoTIFF on the input's grid, nodata 255, tiled and compressed, with colour table, class names and attribute table.",
+        Required = true,
+    };
+
+    private static readonly Option<string> Checkpoint = new("--checkpoint")
+    {
+        Description = "The trained model checkpoint (from 'adaptseg train'). Required: there is no prediction without a model.",
+        Required = true,
+    };
+
+    private static readonly Option<string?> Bands = new("--bands")
+    {
+        Description = "Input bands fed to the model, 1-based, in the model's channel order (for example 3,2,1). Default: all bands in file order.",
+    };
+
+    private static readonly Option<string?> Classes = new("--classes")
+    {
+        Description = "Class names in value order, comma-separated; default class_0, class_1, ...",
+    };
+
+    private static readonly Option<int> TileSize = new("--tile-size")
+    {
+        Description = "Tile side in pixels.",
+        DefaultValueFactory = _ => 512,
+    };
+
+    private static readonly Option<int?> Overlap = new("--overlap")
+    {
+        Description = "Overlap between neighbouring tiles in pixels. Default: half the tile (Hann) or an eighth (center-crop).",
+    };
+
+    private static readonly Option<string> Blend = new("--blend")
+    {
+        Description = "How overlapping tiles are combined: 'hann' (2-D Hann window, default) or 'center-crop' (each pixel from the tile whose centre holds it; faster with small overlaps).",
+        DefaultValueFactory = _ => "hann",
+    };
+
+    private static readonly Option<int> BatchSize = new("--batch-size")
+    {
+        Description = "Tiles per forward pass.",
+        DefaultValueFactory = _ => 4,
+    };
+
+    private static readonly Option<string> Device = new("--device")
+    {
+        Description = "cpu, cuda, cuda:N or auto.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private static readonly Option<bool> Cog = new("--cog")
+    {
+        Description = "Write the mask (and probabilities) as Cloud Optimized GeoTIFF with overviews (MODE for classes).",
+    };
+
+    private static readonly Option<string> Compression = new("--compression")
+    {
+        Description = "DEFLATE (default) or ZSTD.",
+        DefaultValueFactory = _ => "DEFLATE",
+    };
+
+    private static readonly Option<string?> Probabilities = new("--probabilities")
+    {
+        Description = "Also write the blended class probabilities here, one band per class.",
+    };
+
+    private static readonly Option<string> ProbabilityFormat = new("--probability-format")
+    {
+        Description = "'percent' (uint8 0..100, nodata 255; default) or 'float32' (0..1, nodata NaN).",
+        DefaultValueFactory = _ => "percent",
+    };
+
+    private static readonly Option<string?> Vectors = new("--vectors")
+    {
+        Description = "Also write class polygons to this GeoPackage (.gpkg), layer 'classes', fields class, class_name, area.",
+    };
+
+    private static readonly Option<double> MinArea = new("--min-area")
+    {
+        Description = "Drop polygons smaller than this area (squared CRS units, m² for projected CRSs).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    private static readonly Option<double> Simplify = new("--simplify")
+    {
+        Description = "Simplify polygon outlines with this tolerance (CRS units); 0 keeps the pixel outlines.",
+        DefaultValueFactory = _ => 0,
+    };
+
+    private static readonly Option<bool> Overwrite = new("--overwrite")
+    {
+        Description = "Replace outputs that already exist (otherwise that is an error).",
+    };
+
+    /// <summary>The verb, with the factory that turns --checkpoint into a predictor (tests pass their own).</summary>
+    public static Command Create(ITilePredictorFactory? factory = null)
+    {
+        factory ??= new CheckpointPredictorFactory();
+        var command = new Command("predict",
+            "Classify a raster with a trained model, tile by tile: tiles of --tile-size overlap by --overlap (the last row and column are " +
+            "moved inside the raster), softmax probabilities are blended with a 2-D window and the argmax is written as a class mask on the input's grid. " +
+            "Streams, so memory does not grow with the raster's height. Pixels that are nodata in any input band are nodata (255). " +
+            "Outputs appear under their names only when complete; Ctrl+C leaves none half-written.")
+        {
+            Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
+            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
+        };
+        command.SetAction((parse, token) => Task.FromResult(Run(parse, factory, token)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, ITilePredictorFactory factory, CancellationToken cancellationToken)
+    {
+        TextWriter err = parse.Err();
+        try
+        {
+            PredictionRequest request = BuildRequest(parse);
+            ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+            try
+            {
+                PredictionSummary summary;
+                using (var progress = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
+                {
+                    summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
+                }
+
+                TextWriter o = parse.Out();
+                o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {summary.MegapixelsPerSecond:F1} MPix/s)");
+                if (summary.ProbabilityPath is not null)
+                {
+                    o.WriteLine($"probabilities {summary.ProbabilityPath}");
+                }
+
+                if (summary.VectorPath is not null)
+                {
+                    o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
+                }
+
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                (predictor as IDisposable)?.Dispose();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            err.WriteLine("cancelled; no output was written (partial files were removed).");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
+        {
+            err.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// <summary>Cross-option checks first, before any model is loaded or file written.</summary>
+    private static PredictionRequest BuildRequest(ParseResult parse)
+    {
+        string input = parse.GetValue(Input)!;
+        if (!File.Exists(input))
+        {
+            throw new FileNotFoundException($"The input raster '{input}' does not exist. Check --input.", input);
+        }
+
+        BlendMode blend = parse.GetValue(Blend)!.ToLowerInvariant() switch
+        {
+            "hann" => BlendMode.Hann,
+            "center-crop" or "centre-crop" => BlendMode.CenterCrop,
+            var other => throw new ArgumentException($"--blend '{other}' is not known; use hann or center-crop."),
+        };
+        int tile = parse.GetValue(TileSize);
+        int overlap = parse.GetValue(Overlap) ?? (blend == BlendMode.Hann ? tile / 2 : tile / 8);
+        if (tile < 16 || overlap < 0 || overlap >= tile)
+        {
+            throw new ArgumentException($"--tile-size {tile} with --overlap {overlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
+        }
+
+        var stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = parse.GetValue(BatchSize) };
+        stitch.Validate();
+        var maskOptions = new MaskOutputOptions { Cog = parse.GetValue(Cog), Compression = parse.GetValue(Compression)!.ToUpperInvariant() };
+        maskOptions.Validate();
+        ProbabilityFormat format = parse.GetValue(ProbabilityFormat)!.ToLowerInvariant() switch
+        {
+            "percent" => Raster.ProbabilityFormat.Percent,
+            "float32" => Raster.ProbabilityFormat.Float32,
+            var other => throw new ArgumentException($"--probability-format '{other}' is not known; use percent or float32."),
+        };
+        string? vectors = parse.GetValue(Vectors);
+        if (vectors is not null && !vectors.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"--vectors '{vectors}' must be a GeoPackage file ending in .gpkg.");
+        }
+
+        var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
+        polygons.Validate();
+        string output = parse.GetValue(Output)!;
+        string? probabilities = parse.GetValue(Probabilities);
+        var outputs = new[] { output, probabilities, vectors }.OfType<string>().Select(Path.GetFullPath).ToList();
+        if (outputs.Distinct().Count() != outputs.Count || outputs.Contains(Path.GetFullPath(input)))
+        {
+            throw new ArgumentException("--output, --probabilities, --vectors and --input must all be different files.");
+        }
+
+        if (!parse.GetValue(Overwrite) && outputs.FirstOrDefault(File.Exists) is { } existing)
+        {
+            throw new IOException($"'{existing}' already exists; choose another name or add --overwrite.");
+        }
+
+        string? classes = parse.GetValue(Classes);
+        string? bands = parse.GetValue(Bands);
+        return new PredictionRequest
+        {
+            InputPath = input,
+            Bands = bands is null ? null : CommandArguments.ParseBands(bands, "--bands"),
+            MaskPath = output,
+            Legend = classes is null ? null : ClassLegend.FromNames(CommandArguments.ParseNames(classes, "--classes")),
+            Stitch = stitch,
+            MaskOptions = maskOptions,
+            ProbabilityPath = probabilities,
+            ProbabilityFormat = format,
+            VectorPath = vectors,
+            VectorOptions = polygons,
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Evaluation;
+
+/// <summary>What to predict and where to write it.</summary>
+public sealed record PredictionRequest
+{
+    /// <summary>The input raster.</summary>
+    public required string InputPath { get; init; }
+
+    /// <summary>Bands fed to the predictor, 1-based, in its channel order; null = all bands in file order.</summary>
+    public IReadOnlyList<int>? Bands { get; init; }
+
+    /// <summary>The class mask to write (GeoTIFF, or COG when <see cref="MaskOptions"/> says so).</summary>
+    public required string MaskPath { get; init; }
+
+    /// <summary>Class names and colours; null = <c>class_0..</c> with the default palette.</summary>
+    public ClassLegend? Legend { get; init; }
+
+    /// <summary>Tile size, overlap, blend, batch.</summary>
+    public StitchOptions Stitch { get; init; } = new();
+
+    /// <summary>Compression and COG.</summary>
+    public MaskOutputOptions MaskOptions { get; init; } = new();
+
+    /// <summary>Optional probability raster.</summary>
+    public string? ProbabilityPath { get; init; }
+
+    /// <summary>Pixel format of the probability raster.</summary>
+    public ProbabilityFormat ProbabilityFormat { get; init; } = ProbabilityFormat.Percent;
+
+    /// <summary>Optional GeoPackage of class polygons.</summary>
+    public string? VectorPath { get; init; }
+
+    /// <summary>Polygon filtering and simplification.</summary>
+    public PolygonOptions VectorOptions { get; init; } = new();
+}

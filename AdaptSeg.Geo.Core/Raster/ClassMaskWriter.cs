@@ -1,0 +1,144 @@
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Raster;
+
+/// <summary>
+/// Writes a class mask: a uint8 GeoTIFF on the grid (CRS, geotransform, size) of the input, tiled
+/// 512x512, DEFLATE or ZSTD, <c>BIGTIFF=IF_SAFER</c>, nodata 255, with the legend as colour table,
+/// category names and raster attribute table (<see cref="RasterClassStyle"/>); optionally as a
+/// COG with MODE or NEAREST overviews. Rows arrive top to bottom through
+/// <see cref="IPredictionSink"/>; the file gets its name only at <see cref="Commit"/>.
+/// </summary>
+public sealed class ClassMaskWriter : IPredictionSink, IDisposable
+{
+    private readonly PendingOutput output;
+    private readonly ClassLegend legend;
+    private readonly MaskOutputOptions options;
+    private readonly string stagePath;
+    private GdalDataset? dataset;
+
+    private ClassMaskWriter(string path, GdalDataset grid, ClassLegend legend, MaskOutputOptions options)
+    {
+        options.Validate();
+        this.legend = legend;
+        this.options = options;
+        output = new PendingOutput(path);
+        stagePath = options.Cog ? output.TemporaryPath + ".stage.tif" : output.TemporaryPath;
+        try
+        {
+            dataset = GdalDataset.Create("GTiff", stagePath, grid.Width, grid.Height, 1, RasterDataType.Byte, options.GTiffOptions);
+            CopyGrid(grid, dataset);
+            dataset.SetNoData(1, ClassLegend.NoData);
+            RasterClassStyle.Apply(dataset, 1, legend);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The final path.</summary>
+    public string Path => output.FinalPath;
+
+    /// <summary>Width of the mask.</summary>
+    public int Width => Open.Width;
+
+    /// <summary>Starts a mask for <paramref name="grid"/> (usually the input raster) at <paramref name="path"/>.</summary>
+    public static ClassMaskWriter Create(string path, GdalDataset grid, ClassLegend legend, MaskOutputOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(legend);
+        return new ClassMaskWriter(path, grid, legend, options ?? new MaskOutputOptions());
+    }
+
+    /// <inheritdoc />
+    public void WriteRows(int firstRow, int rowCount, ReadOnlySpan<byte> classes, ReadOnlySpan<float> probabilities) =>
+        Open.Write(1, new PixelWindow(0, firstRow, Open.Width, rowCount), classes);
+
+    /// <summary>Finishes the file (COG conversion if asked) and renames it to <see cref="Path"/>.</summary>
+    public void Commit()
+    {
+        GdalDataset written = Open;
+        ClassMaskWriter.FlushChecked(written);
+        written.Dispose();
+        dataset = null;
+        if (options.Cog)
+        {
+            CogCopy(stagePath, output.TemporaryPath, options, options.OverviewResampling, ds => RasterClassStyle.Apply(ds, 1, legend));
+            DeleteWithSidecar(stagePath);
+        }
+
+        output.Commit();
+    }
+
+    /// <summary>Closes and deletes the temporary files unless committed.</summary>
+    public void Dispose()
+    {
+        dataset?.Dispose();
+        dataset = null;
+        if (options.Cog)
+        {
+            DeleteWithSidecar(stagePath);
+        }
+
+        output.Dispose();
+    }
+
+    /// <summary>Copies CRS and geotransform from <paramref name="grid"/>.</summary>
+    internal static void CopyGrid(GdalDataset grid, GdalDataset target)
+    {
+        if (!string.IsNullOrEmpty(grid.ProjectionWkt))
+        {
+            target.ProjectionWkt = grid.ProjectionWkt;
+        }
+
+        if (grid.GeoTransform is GeoTransform transform)
+        {
+            target.SetGeoTransform(transform);
+        }
+    }
+
+    /// <summary>
+    /// Copies a finished GeoTIFF to a COG. PAM-held styling (category names, RAT) is re-applied
+    /// through <paramref name="style"/> on the copy, so it lands in the COG's own sidecar.
+    /// </summary>
+    internal static void CogCopy(string source, string destination, MaskOutputOptions options, string resampling, Action<GdalDataset>? style)
+    {
+        using var staged = GdalDataset.Open(source);
+        using GdalDataset cog = staged.CreateCopy("COG", destination, options.CogOptions(resampling));
+        style?.Invoke(cog);
+    }
+
+    /// <summary>
+    /// Writes GDAL's cached blocks and throws if GDAL reported an error while doing so. (GDAL 3.6's
+    /// <c>GDALFlushCache</c> returns void, so the error handler, not the return value, tells.)
+    /// </summary>
+    internal static void FlushChecked(GdalDataset dataset)
+    {
+        Gdal.ClearError();
+        Interop.GdalNative.GDALFlushCache(dataset.DangerousHandle);
+        string? error = Gdal.TakeError();
+        if (error is not null)
+        {
+            throw new GdalException($"Could not finish writing '{dataset.Path}' (disk full or read-only?).", error, dataset.Path);
+        }
+    }
+
+    internal static void DeleteWithSidecar(string path)
+    {
+        foreach (string p in new[] { path, path + ".aux.xml" })
+        {
+            try
+            {
+                File.Delete(p);
+            }
+            catch (IOException)
+            {
+                // Best effort cleanup of a temporary file.
+            }
+        }
+    }
+
+    private GdalDataset Open => dataset ?? throw new ObjectDisposedException(nameof(ClassMaskWriter), $"The mask '{Path}' is already finished or abandoned.");
+}

@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace AdaptSeg.Geo.Raster.Interop;
+
+internal static partial class GdalNative
+{
+    [LibraryImport(GdalLibraryResolver.LogicalName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void CPLSetThreadLocalConfigOption(string key, string? value);
+
+    [LibraryImport(GdalLibraryResolver.LogicalName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr CPLGetThreadLocalConfigOption(string key, string? defaultValue);
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Text.Json;
+using AdaptSeg.Geo.Cli.Commands;
+using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Tests.Tiling;
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Tests.Cli;
+
+public sealed class PredictCommandTests
+{
+    private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");
+
+    [Fact]
+    public async Task Predict_WithoutCheckpoint_Exit2SayingItIsRequired()
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = await CliRunner.RunAsync("predict", "--input", Labels, "--output", temp.File("m.tif"));
+        Assert.Equal(2, code);
+        Assert.Contains("--checkpoint", error);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public async Task Predict_CheckpointButNoModelSupport_Exit2AndNothingWritten()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = temp.File("model.pt");
+        File.WriteAllText(checkpoint, "not a model");
+        var (code, output, error) = await CliRunner.RunAsync("predict", "--input", Labels, "--output", temp.File("m.tif"), "--checkpoint", checkpoint);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot load model checkpoints", error);
+        Assert.Equal("", output);
+        Assert.Equal(["model.pt"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Predict_ModelFreePredictor_MaskScoresMIoU100InEvaluate()
+    {
+        using var temp = new TempDirectory();
+        string mask = temp.File("mask.tif");
+        var (code, output, error) = await RunPredict(
+            "--input", Labels, "--output", mask, "--checkpoint", "labels-as-model", "--bands", "1",
+            "--classes", "water,vegetation,other", "--tile-size", "300", "--overlap", "77", "--vectors", temp.File("classes.gpkg"), "--min-area", "4000");
+        Assert.True(code == 0, error);
+        Assert.Contains("mask.tif (875x1009", output);
+
+        string json = temp.File("report.json");
+        var (evalCode, table, evalError) = await CliRunner.RunAsync("evaluate", "--prediction", mask, "--reference", Labels, "--json", json);
+        Assert.True(evalCode == 0, evalError);
+        Assert.Contains("mIoU 100.00", table);
+        Assert.Contains("vegetation", table); // names read back from the mask
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(100.0, report.RootElement.GetProperty("miou_percent").GetDouble());
+        Assert.NotEmpty(ClassPolygonizer.Read(temp.File("classes.gpkg")));
+    }
+
+    [Fact]
+    public async Task Predict_OutputExists_Exit2UnlessOverwrite()
+    {
+        using var temp = new TempDirectory();
+        string mask = temp.File("mask.tif");
+        File.WriteAllText(mask, "keep me");
+        var (code, _, error) = await RunPredict("--input", Labels, "--output", mask, "--checkpoint", "x", "--bands", "1", "--tile-size", "512");
+        Assert.Equal(2, code);
+        Assert.Contains("--overwrite", error);
+        Assert.Equal("keep me", File.ReadAllText(mask));
+
+        (code, _, error) = await RunPredict("--input", Labels, "--output", mask, "--checkpoint", "x", "--bands", "1", "--tile-size", "512", "--overwrite");
+        Assert.True(code == 0, error);
+        using var written = GdalDataset.Open(mask);
+        Assert.Equal(875, written.Width);
+    }
+
+    [Theory]
+    [InlineData("--blend", "gaussian", "--blend 'gaussian'")]
+    [InlineData("--overlap", "600", "--overlap 600")]
+    [InlineData("--bands", "1,x", "'x' is not a band number")]
+    [InlineData("--bands", "1,2", "band list")]
+    [InlineData("--compression", "LZMA", "DEFLATE or ZSTD")]
+    public async Task Predict_BadOption_Exit2NamingIt(string option, string value, string expected)
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = await RunPredict("--input", Labels, "--output", temp.File("m.tif"), "--checkpoint", "x", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public async Task Predict_Help_ExplainsOptions()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("predict", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--tile-size", output);
+        Assert.Contains("--checkpoint", output);
+        Assert.Contains("hann", output);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunPredict(params string[] args)
+    {
+        var root = new RootCommand { PredictCommand.Create(new LabelsAsModel()) };
+        ParseResult parse = root.Parse(["predict", .. args]);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        if (parse.Errors.Count > 0)
+        {
+            return (2, "", string.Join("\n", parse.Errors.Select(e => e.Message)));
+        }
+
+        int code = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The model-free factory: its "model" answers the label carried by band 1.</summary>
+    private sealed class LabelsAsModel : ITilePredictorFactory
+    {
+        public ITilePredictor Create(string checkpointPath, string device) => new OneHotBandPredictor(3);
+    }
+}

@@ -1,0 +1,109 @@
+using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Tests.Tiling;
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Tests.Evaluation;
+
+public sealed class RasterPredictionTests
+{
+    private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");
+    private static readonly ClassLegend Legend = ClassLegend.FromNames(["water", "vegetation", "other"]);
+
+    [Theory]
+    [InlineData(256, 128, BlendMode.Hann, false)]
+    [InlineData(200, 24, BlendMode.CenterCrop, true)]
+    public void Run_ModelFreePredictor_MaskReproducesLabelsOnInputGridWithStyling(int tile, int overlap, BlendMode blend, bool cog)
+    {
+        using var temp = new TempDirectory();
+        var request = new PredictionRequest
+        {
+            InputPath = Labels,
+            Bands = [1],
+            MaskPath = temp.File("mask.tif"),
+            Legend = Legend,
+            Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = 2 },
+            MaskOptions = new MaskOutputOptions { Cog = cog },
+            ProbabilityPath = temp.File("prob.tif"),
+            VectorPath = cog ? null : temp.File("classes.gpkg"), // polygons once: the slow part
+            VectorOptions = new PolygonOptions { MinimumArea = 10_000 },
+        };
+
+        PredictionSummary summary = RasterPrediction.Run(request, new OneHotBandPredictor(3));
+
+        using var labels = GdalDataset.Open(Labels);
+        using var mask = PamDataset.Open(summary.MaskPath);
+        Assert.Equal(labels.ProjectionWkt, mask.ProjectionWkt);
+        Assert.Equal(labels.GeoTransform, mask.GeoTransform);
+        Assert.Equal(Read(labels), Read(mask));
+        Assert.Equal(Legend.Names, RasterClassStyle.ReadClassNames(mask, 1));
+        Assert.Equal(Legend.Entries[1].Green, RasterClassStyle.ReadColorTable(mask, 1)[1].G);
+        Assert.Equal(100.0, RasterEvaluator.Evaluate(summary.MaskPath, Labels).MeanIoU * 100);
+
+        using var probabilities = GdalDataset.Open(summary.ProbabilityPath!);
+        Assert.Equal(3, probabilities.BandCount);
+        var water = new byte[labels.Width * labels.Height];
+        probabilities.Read<byte>(1, new PixelWindow(0, 0, labels.Width, labels.Height), water);
+        Assert.Equal(Read(labels).Select(v => v == 0 ? (byte)100 : v == 255 ? (byte)255 : (byte)0), water);
+
+        if (!cog)
+        {
+            IReadOnlyList<ClassPolygon> polygons = ClassPolygonizer.Read(summary.VectorPath!);
+            Assert.NotEmpty(polygons);
+            Assert.All(polygons, p => Assert.True(p.Area >= 10_000));
+            Assert.Equal(new[] { "classes.gpkg", "mask.tif", "mask.tif.aux.xml", "prob.tif" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+        }
+        else
+        {
+            Assert.Equal(new[] { "mask.tif", "mask.tif.aux.xml", "prob.tif" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+        }
+    }
+
+    [Fact]
+    public void Run_Cancelled_LeavesNoOutputBehind()
+    {
+        using var temp = new TempDirectory();
+        using var cancel = new CancellationTokenSource();
+        var request = new PredictionRequest
+        {
+            InputPath = Labels,
+            Bands = [1],
+            MaskPath = temp.File("mask.tif"),
+            ProbabilityPath = temp.File("prob.tif"),
+            Stitch = new StitchOptions { TileSize = 64, Overlap = 32, BatchSize = 1 },
+        };
+        var progress = new Progress(p =>
+        {
+            if (p.RowsWritten > 100)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => RasterPrediction.Run(request, new OneHotBandPredictor(3), progress, cancel.Token));
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void Run_LegendCountDiffersFromModel_ThrowsBeforeWriting()
+    {
+        using var temp = new TempDirectory();
+        var request = new PredictionRequest { InputPath = Labels, Bands = [1], MaskPath = temp.File("m.tif"), Legend = ClassLegend.FromNames(["a", "b"]) };
+        var e = Assert.Throws<ArgumentException>(() => RasterPrediction.Run(request, new OneHotBandPredictor(3)));
+        Assert.Contains("3 classes", e.Message);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    private static byte[] Read(GdalDataset ds)
+    {
+        var all = new byte[ds.Width * ds.Height];
+        ds.Read<byte>(1, new PixelWindow(0, 0, ds.Width, ds.Height), all);
+        return all;
+    }
+
+    private sealed class Progress(Action<StitchProgress> report) : IProgress<StitchProgress>
+    {
+        public void Report(StitchProgress value) => report(value);
+    }
+}
