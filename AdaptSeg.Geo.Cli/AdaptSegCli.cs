@@ -17,6 +17,7 @@ public static class AdaptSegCli
             ModelCommand.Create(),
             BenchCommand.Create(),
             PrepareCommand.Create(),
+            TrainCommand.Create(),
             PredictCommand.Create(),
             EvaluateCommand.Create(),
             BenchStitchCommand.Create(),
@@ -29,7 +30,9 @@ public static class AdaptSegCli
     {
         RootCommand root = BuildRoot();
         ParseResult parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Ctrl+C / SIGTERM cancel the command's token; the command then has up to a minute to finish
+        // cleanly (remove partial outputs, write a training checkpoint) before the process ends.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromMinutes(1) };
         if (parse.Errors.Count > 0)
         {
             foreach (var problem in parse.Errors)

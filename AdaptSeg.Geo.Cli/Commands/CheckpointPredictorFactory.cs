@@ -1,23 +1,33 @@
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary>
-/// The factory <c>adaptseg predict</c> uses to turn <c>--checkpoint</c> into a predictor. Loading a
-/// trained network for prediction is not wired in yet, so it refuses with a clear message (exit 2)
-/// instead of predicting anything: there is no stand-in model in the CLI.
+/// Turns <c>--checkpoint</c> (a model.pth written by <c>adaptseg train</c>) into the network
+/// predictor, normalising input bands with the statistics the model was adapted with (the
+/// target domain's), or the source's with <see cref="UseSourceStatistics"/>.
 /// </summary>
 internal sealed class CheckpointPredictorFactory : ITilePredictorFactory
 {
+    /// <summary>Normalise with the source statistics instead of the target's.</summary>
+    public bool UseSourceStatistics { get; init; }
+
     public ITilePredictor Create(string checkpointPath, string device)
     {
         if (!File.Exists(checkpointPath))
         {
-            throw new FileNotFoundException($"The checkpoint '{checkpointPath}' does not exist; give the .pt file written by 'adaptseg train'.", checkpointPath);
+            throw new FileNotFoundException($"The model '{checkpointPath}' does not exist; give the model.pth written by 'adaptseg train'.", checkpointPath);
         }
 
-        throw new NotSupportedException(
-            $"This build cannot load model checkpoints for prediction yet, so '{checkpointPath}' was not used and nothing was written. " +
-            "'adaptseg predict' needs a trained AdaptSeg checkpoint and a build in which the network predictor is available.");
+        var resolved = TorchRuntime.ResolveDevice(device);
+        var (network, description) = ModelPackage.Load(checkpointPath, resolved);
+        BandStatistics statistics = (UseSourceStatistics ? description.SourceStatistics : description.TargetStatistics)
+            ?? description.SourceStatistics
+            ?? throw new InvalidDataException($"'{checkpointPath}' holds no band statistics to normalise the input with.");
+        return new NetworkTilePredictor(network, statistics, resolved, description.Classes, ownsNetwork: true);
     }
 }

@@ -36,5 +36,8 @@ internal static class CommandArguments
 
     /// <summary>Whether an exception means the user's input or configuration is wrong (exit 2) rather than a bug.</summary>
     public static bool IsBadInput(Exception e) => e is ArgumentException or GdalException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidDataException or UnauthorizedAccessException or NotSupportedException or IOException;
+        or InvalidDataException or UnauthorizedAccessException or NotSupportedException or IOException
+        or AdaptSeg.Geo.Config.ConfigException or AdaptSeg.Geo.Models.Checkpoints.CheckpointException or AdaptSeg.Geo.Runtime.DeviceUnavailableException
+        or AdaptSeg.Geo.Data.PreparedDatasetException or AdaptSeg.Geo.Data.PrepareInputException or AdaptSeg.Geo.Data.PrepareConfigException
+        or AdaptSeg.Geo.Raster.Interop.GdalNotFoundException;
 }

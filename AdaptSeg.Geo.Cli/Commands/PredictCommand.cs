@@ -25,7 +25,7 @@ internal sealed class PredictCommand
 
     private static readonly Option<string> Checkpoint = new("--checkpoint")
     {
-        Description = "The trained model checkpoint (from 'adaptseg train'). Required: there is no prediction without a model.",
+        Description = "The trained model (model.pth written by 'adaptseg train'; it carries the classes and band statistics).",
         Required = true,
     };
 
@@ -36,7 +36,7 @@ internal sealed class PredictCommand
 
     private static readonly Option<string?> Classes = new("--classes")
     {
-        Description = "Class names in value order, comma-separated; default class_0, class_1, ...",
+        Description = "Class names in value order, comma-separated; default: the names stored in the model.",
     };
 
     private static readonly Option<int> TileSize = new("--tile-size")
@@ -136,6 +136,10 @@ internal sealed class PredictCommand
         {
             PredictionRequest request = BuildRequest(parse);
             ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+            if (request.Legend is null && predictor is NetworkTilePredictor network)
+            {
+                request = request with { Legend = ClassLegend.FromNames(network.ClassNames) };
+            }
             try
             {
                 PredictionSummary summary;

@@ -81,6 +81,9 @@ public sealed record ModelConfig
     /// </summary>
     public IReadOnlyList<int>? Blocks { get; init; }
 
+    /// <summary>Stem width (the reference: 64); stages use 1x, 2x, 4x, 8x bottleneck channels. Smaller is lighter.</summary>
+    public int Width { get; init; } = 64;
+
     /// <summary>Initial weights (.pth), e.g. the DeepLab ImageNet/COCO init file (keys with 'Scale.' are mapped).</summary>
     public string? Init { get; init; }
 

@@ -70,6 +70,16 @@ public static class ExperimentConfigValidator
             p.Add($"$.model.depth: {m.Depth} is not supported; use 101 (the paper) or 50.");
         }
 
+        if (m.Width is < 4 or > 256)
+        {
+            p.Add($"$.model.width: {m.Width} must be between 4 and 256 (the reference: 64).");
+        }
+
+        if (m.Init is not null && m.Width != 64)
+        {
+            p.Add("$.model.init: initial weights need the reference width 64; remove model.width or model.init.");
+        }
+
         if (m.Init is not null && !File.Exists(Resolve(baseFolder, m.Init)))
         {
             p.Add($"$.model.init: file '{Resolve(baseFolder, m.Init)}' does not exist.");

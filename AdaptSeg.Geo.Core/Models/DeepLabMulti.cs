@@ -27,10 +27,10 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
     public const int OutputStride = 8;
 
     /// <summary>Channels of <c>layer3</c>, the input of the auxiliary head.</summary>
-    public const int AuxChannels = 1024;
+    public const int AuxChannels = 1024; // with the reference width 64
 
     /// <summary>Channels of <c>layer4</c>, the input of the main head.</summary>
-    public const int MainChannels = 2048;
+    public const int MainChannels = 2048; // with the reference width 64
 
     // Field names and order are PyTorch's (ResNetMulti.__init__): they make the state-dict keys.
     private readonly Conv2d conv1;
@@ -74,17 +74,24 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
         BlocksPerStage = blocksPerStage.ToArray();
         Options = options ?? DeepLabOptions.Reference;
 
-        conv1 = nn.Conv2d(inputBands, 64, kernel_size: 7, stride: 2, padding: 3, bias: false);
-        bn1 = FrozenBatchNorm.Create(64);
+        if (Options.Width is < 4 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Width, "The stem width must be between 4 and 256 (the reference: 64).");
+        }
+
+        long width = Options.Width;
+        conv1 = nn.Conv2d(inputBands, width, kernel_size: 7, stride: 2, padding: 3, bias: false);
+        bn1 = FrozenBatchNorm.Create(width);
         relu = nn.ReLU(inplace: true);
         maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1, ceil_mode: true);
-        long inplanes = 64;
-        layer1 = MakeLayer(ref inplanes, planes: 64, BlocksPerStage[0], stride: 1, dilation: 1);
-        layer2 = MakeLayer(ref inplanes, planes: 128, BlocksPerStage[1], stride: 2, dilation: 1);
-        layer3 = MakeLayer(ref inplanes, planes: 256, BlocksPerStage[2], stride: 1, dilation: 2);
-        layer4 = MakeLayer(ref inplanes, planes: 512, BlocksPerStage[3], stride: 1, dilation: 4);
-        layer5 = new AsppClassifier(AuxChannels, numClasses, AsppClassifier.ReferenceDilations, Options.AsppAllBranches);
-        layer6 = new AsppClassifier(MainChannels, numClasses, AsppClassifier.ReferenceDilations, Options.AsppAllBranches);
+        long inplanes = width;
+        layer1 = MakeLayer(ref inplanes, planes: width, BlocksPerStage[0], stride: 1, dilation: 1);
+        layer2 = MakeLayer(ref inplanes, planes: 2 * width, BlocksPerStage[1], stride: 2, dilation: 1);
+        layer3 = MakeLayer(ref inplanes, planes: 4 * width, BlocksPerStage[2], stride: 1, dilation: 2);
+        long auxChannels = inplanes;
+        layer4 = MakeLayer(ref inplanes, planes: 8 * width, BlocksPerStage[3], stride: 1, dilation: 4);
+        layer5 = new AsppClassifier(auxChannels, numClasses, AsppClassifier.ReferenceDilations, Options.AsppAllBranches);
+        layer6 = new AsppClassifier(inplanes, numClasses, AsppClassifier.ReferenceDilations, Options.AsppAllBranches);
         RegisterComponents();
         InitialiseLikeReference();
     }

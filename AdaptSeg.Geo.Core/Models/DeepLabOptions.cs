@@ -27,4 +27,12 @@ public sealed record DeepLabOptions
     /// shift are frozen (the reference sets <c>requires_grad = False</c> on them).
     /// </summary>
     public bool FrozenBatchNormStatistics { get; init; }
+
+    /// <summary>
+    /// Channels of the stem; the four stages use 1x, 2x, 4x and 8x this many bottleneck channels
+    /// (outputs 4x that). The reference (and any released weights) uses 64. Smaller widths give
+    /// a much lighter network for CPU runs such as the land-cover demo: 16 needs about 1/16 of the
+    /// arithmetic.
+    /// </summary>
+    public int Width { get; init; } = 64;
 }

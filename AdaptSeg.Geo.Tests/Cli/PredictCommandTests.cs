@@ -23,14 +23,15 @@ public sealed class PredictCommandTests
     }
 
     [Fact]
-    public async Task Predict_CheckpointButNoModelSupport_Exit2AndNothingWritten()
+    public async Task Predict_CheckpointIsNotAModel_Exit2AndNothingWritten()
     {
         using var temp = new TempDirectory();
         string checkpoint = temp.File("model.pt");
         File.WriteAllText(checkpoint, "not a model");
         var (code, output, error) = await CliRunner.RunAsync("predict", "--input", Labels, "--output", temp.File("m.tif"), "--checkpoint", checkpoint);
         Assert.Equal(2, code);
-        Assert.Contains("cannot load model checkpoints", error);
+        Assert.Contains("model.pt", error);
+        Assert.Contains("error:", error);
         Assert.Equal("", output);
         Assert.Equal(["model.pt"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
     }

@@ -33,6 +33,22 @@ public sealed class DeepLabMultiTests
     }
 
     [Fact]
+    public void Constructor_Width16_ScalesEveryStageAndTheHeads()
+    {
+        using var model = new DeepLabMulti(3, 4, OneBlockPerStage, new DeepLabOptions { Width = 16 });
+        var state = model.state_dict();
+        Assert.Equal([16L, 4, 7, 7], state["conv1.weight"].shape);
+        Assert.Equal([3L, 256, 3, 3], state["layer5.conv2d_list.0.weight"].shape); // 16 * 4 * 4
+        Assert.Equal([3L, 512, 3, 3], state["layer6.conv2d_list.0.weight"].shape); // 16 * 8 * 4
+        using var noGrad = no_grad();
+        model.eval();
+        var (aux, main) = model.call(randn(1, 4, 65, 65));
+        Assert.Equal([1L, 3, 9, 9], main.shape);
+        Assert.Equal(aux.shape, main.shape);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeepLabMulti(3, 3, OneBlockPerStage, new DeepLabOptions { Width = 2 }));
+    }
+
+    [Fact]
     public void Constructor_AnyClassCount_HeadsPredictThatManyClasses()
     {
         using var model = Tiny(numClasses: 3);

@@ -14,15 +14,6 @@ internal static partial class GdalNative
     internal static partial int OGR_L_CreateField(IntPtr layer, IntPtr field, int approxOk);
 
     [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial IntPtr OGR_L_GetLayerDefn(IntPtr layer);
-
-    [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial void OGR_L_ResetReading(IntPtr layer);
-
-    [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial IntPtr OGR_L_GetNextFeature(IntPtr layer);
-
-    [LibraryImport(GdalLibraryResolver.LogicalName)]
     internal static partial int OGR_L_CreateFeature(IntPtr layer, IntPtr feature);
 
     [LibraryImport(GdalLibraryResolver.LogicalName)]
@@ -30,9 +21,6 @@ internal static partial class GdalNative
 
     [LibraryImport(GdalLibraryResolver.LogicalName)]
     internal static partial IntPtr OGR_F_Create(IntPtr definition);
-
-    [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial void OGR_F_Destroy(IntPtr feature);
 
     [LibraryImport(GdalLibraryResolver.LogicalName)]
     internal static partial int OGR_F_GetFieldAsInteger(IntPtr feature, int field);
@@ -62,11 +50,6 @@ internal static partial class GdalNative
     internal static unsafe partial int OGR_G_CreateFromWkb(byte* data, IntPtr spatialReference, out IntPtr geometry, int bytes);
 
     [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial IntPtr OGR_F_GetFieldAsString(IntPtr feature, int field);
-
-    [LibraryImport(GdalLibraryResolver.LogicalName)]
     internal static partial double OGR_F_GetFieldAsDouble(IntPtr feature, int field);
 
-    [LibraryImport(GdalLibraryResolver.LogicalName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial IntPtr GDALDatasetGetLayerByName(IntPtr dataset, string name);
 }

@@ -4,9 +4,6 @@ namespace AdaptSeg.Geo.Raster.Interop;
 
 internal static partial class GdalNative
 {
-    internal const int OftInteger = 0;
-    internal const int OftReal = 2;
-    internal const int OftString = 4;
     internal const int WkbPolygon = 3;
     internal const int WkbMultiPolygon = 6;
     internal const int WkbNdr = 1;
@@ -14,9 +11,6 @@ internal static partial class GdalNative
     /// <summary><c>GDALPolygonize</c>: one polygon per connected run of equal pixels, value in field <paramref name="field"/>.</summary>
     [LibraryImport(GdalLibraryResolver.LogicalName)]
     internal static partial int GDALPolygonize(IntPtr band, IntPtr maskBand, IntPtr layer, int field, IntPtr options, IntPtr progress, IntPtr progressData);
-
-    [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial IntPtr GDALGetMaskBand(IntPtr band);
 
     /// <summary>The dataset's CRS (owned by the dataset), or zero.</summary>
     [LibraryImport(GdalLibraryResolver.LogicalName)]

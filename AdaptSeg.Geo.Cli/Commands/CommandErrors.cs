@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary>Maps the library's bad-input exceptions to exit code 2 with their message, and cancellation to 130.</summary>
+internal static class CommandErrors
+{
+    public static int Run(ParseResult parse, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (OperationCanceledException)
+        {
+            parse.Err().WriteLine("Cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
+        {
+            parse.Err().WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}
+
+/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using AdaptSeg.Geo.Config;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Training;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary><c>adaptseg train</c>: train source-only or adapted from a JSON experiment file.</summary>
+internal sealed class TrainCommand
+{
+    private static readonly Option<FileInfo> ConfigFile = new("--config", "-c")
+    {
+        Description = "Experiment file (JSON; see sample-configs/). Relative paths in it are relative to the file.",
+        Required = true,
+    };
+
+    private static readonly Option<bool> Resume = new("--resume")
+    {
+        Description = "Continue from the newest checkpoint in the run folder: same weights, optimiser states, schedule and data order.",
+    };
+
+    private static readonly Option<string?> Output = new("--output", "-o")
+    {
+        Description = "Run folder (checkpoints/, log.jsonl, losses.png, model.pth). Default: the config's 'output', else runs/<config name>.",
+    };
+
+    private static readonly Option<string?> Device = new("--device")
+    {
+        Description = "cpu, cuda, cuda:N or auto (overrides training.device).",
+    };
+
+    private static readonly Option<int?> Iterations = new("--iterations")
+    {
+        Description = "Total iterations (overrides training.iterations).",
+    };
+
+    private static readonly Option<TrainingMode?> Mode = new("--mode")
+    {
+        Description = "adapted or source-only (overrides training.mode).",
+        CustomParser = r => r.Tokens.Count == 0 ? null : r.Tokens[0].Value.ToLowerInvariant() switch
+        {
+            "adapted" => TrainingMode.Adapted,
+            "source-only" => TrainingMode.SourceOnly,
+            _ => throw new ArgumentException($"--mode must be adapted or source-only, not '{r.Tokens[0].Value}'."),
+        },
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("train", "Train the DeepLab-v2 multi-level network on prepared source tiles (labelled) and target tiles " +
+            "(unlabelled), with output-space adversarial adaptation (or source-only). Writes atomic checkpoints, a per-iteration log, " +
+            "a loss plot and the final model.pth; Ctrl+C saves a checkpoint, --resume continues exactly.")
+        {
+            ConfigFile, Resume, Output, Device, Iterations, Mode,
+        };
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, () => Run(parse, token))));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var overrides = new ExperimentOverrides
+        {
+            Output = parse.GetValue(Output) is { } o ? Path.GetFullPath(o) : null,
+            Device = parse.GetValue(Device),
+            Iterations = parse.GetValue(Iterations),
+            Mode = parse.GetValue(Mode),
+        };
+        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken);
+        return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
+    }
+}
+
+/// <summary>Runs one training experiment with console progress (shared by train and demo).</summary>
+internal static class TrainRunner
+{
+    public sealed record Result(bool Cancelled, string ModelPath, string RunFolder, TimeSpan Elapsed, double LoaderWaitFraction, StepLosses? LastLosses);
+
+    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        using Experiment experiment = Experiment.Create(configPath, overrides);
+        TrainingSession session = experiment.CreateSession();
+        int start = 0;
+        if (resume)
+        {
+            start = session.Resume();
+            if (start == 0)
+            {
+                throw new ConfigException(configPath, [$"--resume: no checkpoint in '{experiment.RunOptions.CheckpointsFolder}'. Run without --resume to start."]);
+            }
+
+            output.WriteLine($"Resuming at iteration {start} from {experiment.RunOptions.CheckpointsFolder}");
+        }
+
+        var config = experiment.Config;
+        output.WriteLine($"Training {(config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted")}: " +
+            $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.Prepared.BandCount} bands, {config.Classes.Count} classes, " +
+            $"tiles {config.Data.TileSize}px, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
+        if (experiment.InitReport is not null)
+        {
+            output.WriteLine(experiment.InitReport);
+        }
+
+        var bar = ConsoleProgressBar.ForStandardError(error, config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted    ");
+        var progress = new InlineProgress<TrainingProgress>(p => bar.Update(p.Iteration, p.TotalIterations,
+            string.Create(CultureInfo.InvariantCulture, $"seg {p.Losses.SegMain:F3} adv {p.Losses.AdvMain:F3} D {p.Losses.DiscMain:F3} wait {p.LoaderWaitFraction:P0}")));
+        TrainingOutcome outcome;
+        try
+        {
+            outcome = session.Run(start, progress, cancellationToken);
+        }
+        finally
+        {
+            bar.Finish();
+        }
+
+        string modelPath = Path.Combine(experiment.RunOptions.RunFolder, "model.pth");
+        ModelPackage.Save(modelPath, experiment.Network, experiment.Describe(outcome.NextIteration));
+        output.WriteLine(outcome.Cancelled
+            ? $"Stopped at iteration {outcome.NextIteration}; checkpoint {outcome.LastCheckpoint}. Continue with --resume."
+            : $"Done: {outcome.NextIteration} iterations in {outcome.Elapsed:hh\\:mm\\:ss}, waited for data {outcome.LoaderWaitFraction:P1} of the time.");
+        output.WriteLine($"Model: {modelPath}  Log: {experiment.RunOptions.LogPath}  Plot: {experiment.RunOptions.PlotPath}");
+        return new Result(outcome.Cancelled, modelPath, experiment.RunOptions.RunFolder, outcome.Elapsed, outcome.LoaderWaitFraction,
+            outcome.History.Count > 0 ? outcome.History[^1].Losses : null);
+    }
+}

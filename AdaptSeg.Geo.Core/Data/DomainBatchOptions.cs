@@ -1,0 +1,14 @@
+namespace AdaptSeg.Geo.Data;
+
+/// <summary>How <see cref="DomainBatchSource"/> samples.</summary>
+public sealed record DomainBatchOptions
+{
+    public int TileSize { get; init; } = 256;
+    public int BatchSize { get; init; } = 1;
+    public int IterSize { get; init; } = 1;
+    public double MinValidFraction { get; init; } = 0.5;
+    public bool SharedNormalisation { get; init; }
+    public bool Flips { get; init; } = true;
+    public bool Rotations { get; init; } = true;
+    public int Seed { get; init; } = 1234;
+}

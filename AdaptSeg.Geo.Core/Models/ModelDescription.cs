@@ -1,0 +1,34 @@
+using AdaptSeg.Geo.Data;
+
+namespace AdaptSeg.Geo.Models;
+
+/// <summary>
+/// Everything needed to rebuild a trained network and use it on new rasters: classes, input
+/// bands, architecture, and the band statistics used for normalisation. Saved inside model files.
+/// </summary>
+public sealed record ModelDescription
+{
+    public required IReadOnlyList<string> Classes { get; init; }
+    public required int InputBands { get; init; }
+    public required IReadOnlyList<int> Blocks { get; init; }
+    public int Width { get; init; } = 64;
+    public bool AsppAllBranches { get; init; }
+    public bool FrozenBatchNormStatistics { get; init; }
+    public IReadOnlyList<string>? BandNames { get; init; }
+
+    /// <summary>Statistics of the source domain (training).</summary>
+    public BandStatistics? SourceStatistics { get; init; }
+
+    /// <summary>Statistics the target domain was normalised with (its own, or the source's when shared).</summary>
+    public BandStatistics? TargetStatistics { get; init; }
+
+    /// <summary>How the model was trained: adapted or source-only.</summary>
+    public string? TrainingMode { get; init; }
+
+    /// <summary>Iterations trained.</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Builds the network this description describes.</summary>
+    public DeepLabMulti CreateNetwork() => new(Classes.Count, InputBands, Blocks,
+        new DeepLabOptions { AsppAllBranches = AsppAllBranches, FrozenBatchNormStatistics = FrozenBatchNormStatistics, Width = Width });
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using AdaptSeg.Geo.Config;
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Models.Checkpoints;
+using AdaptSeg.Geo.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Training;
+
+/// <summary>
+/// Everything a training run needs, built from an <see cref="ExperimentConfig"/>: the prepared data,
+/// the network and discriminators (seeded), the trainer and the run options. Checks the config
+/// against the data (class names and count) and reports every problem with its JSON path.
+/// </summary>
+public sealed class Experiment : IDisposable
+{
+    private Experiment(ExperimentConfig config, PreparedDataset prepared, DeepLabMulti network, IReadOnlyList<FcDiscriminator> discriminators,
+        AdversarialTrainer trainer, IBatchSource data, Device device, TrainingRunOptions runOptions, string? initReport)
+    {
+        Config = config;
+        Prepared = prepared;
+        Network = network;
+        Discriminators = discriminators;
+        Trainer = trainer;
+        Data = data;
+        Device = device;
+        RunOptions = runOptions;
+        InitReport = initReport;
+    }
+
+    public ExperimentConfig Config { get; }
+    public PreparedDataset Prepared { get; }
+    public DeepLabMulti Network { get; }
+    public IReadOnlyList<FcDiscriminator> Discriminators { get; }
+    public AdversarialTrainer Trainer { get; }
+    public IBatchSource Data { get; }
+    public Device Device { get; }
+    public TrainingRunOptions RunOptions { get; }
+
+    /// <summary>What loading the initial weights did (loaded, skipped, missing), or null without init weights.</summary>
+    public string? InitReport { get; }
+
+    /// <summary>A new session over this experiment.</summary>
+    public TrainingSession CreateSession() =>
+        new(Network, Discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), Trainer, Data, Device, RunOptions);
+
+    /// <summary>The description saved in the exported model file.</summary>
+    public ModelDescription Describe(int iterations) => new()
+    {
+        Classes = Config.Classes,
+        InputBands = Prepared.BandCount,
+        Blocks = Network.BlocksPerStage,
+        Width = Config.Model.Width,
+        AsppAllBranches = Config.Model.AsppAllBranches,
+        FrozenBatchNormStatistics = Config.Model.FreezeBatchNormStatistics,
+        BandNames = Prepared.BandNames,
+        SourceStatistics = Prepared.Source.Statistics,
+        TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared.Source.Statistics : Prepared.Target.Statistics,
+        TrainingMode = Config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted",
+        Iterations = iterations,
+    };
+
+    /// <summary>Reads and checks the configuration file, then builds the experiment.</summary>
+    /// <exception cref="ConfigException">Every problem, with its JSON path.</exception>
+    public static Experiment Create(string configPath, ExperimentOverrides? overrides = null)
+    {
+        overrides ??= new ExperimentOverrides();
+        ExperimentConfig config = overrides.Apply(JsonConfigReader.Read<ExperimentConfig>(configPath));
+        string baseFolder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        var problems = ExperimentConfigValidator.Validate(config, baseFolder).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(configPath, problems);
+        }
+
+        if (config.Data.Prepared is null)
+        {
+            throw new ConfigException(configPath, ["$.data: training on the GTA5/Cityscapes layouts is not wired to 'adaptseg train' yet; use a prepared folder."]);
+        }
+
+        PreparedDataset prepared;
+        try
+        {
+            prepared = PreparedDataset.Load(ExperimentConfigValidator.Resolve(baseFolder, config.Data.Prepared));
+        }
+        catch (PreparedDatasetException e)
+        {
+            throw new ConfigException(configPath, [$"$.data.prepared: {e.Message}"]);
+        }
+
+        if (!prepared.ClassNames.SequenceEqual(config.Classes, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ConfigException(configPath,
+            [
+                $"$.classes: the config lists {config.Classes.Count} classes ({string.Join(", ", config.Classes)}) but the prepared data " +
+                $"'{prepared.Folder}' has {prepared.ClassNames.Count} ({string.Join(", ", prepared.ClassNames)}). Make them the same, in the same order.",
+            ]);
+        }
+
+        Device device = TorchRuntime.ResolveDevice(config.Training.Device);
+        torch.manual_seed(config.Training.Seed);
+        IReadOnlyList<int> blocks = config.Model.Blocks ?? DeepLabMulti.BlocksForDepth(config.Model.Depth);
+        var network = new DeepLabMulti(config.Classes.Count, prepared.BandCount, blocks,
+            new DeepLabOptions { AsppAllBranches = config.Model.AsppAllBranches, FrozenBatchNormStatistics = config.Model.FreezeBatchNormStatistics, Width = config.Model.Width });
+        string? initReport = null;
+        if (config.Model.Init is not null)
+        {
+            using Checkpoint init = CheckpointReader.Read(ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init));
+            initReport = CheckpointLoader.Load(network, init, CheckpointLoadOptions.ReferenceInit).Describe();
+        }
+
+        bool sourceOnly = config.Training.Mode == TrainingMode.SourceOnly;
+        var discriminators = sourceOnly
+            ? new List<FcDiscriminator>()
+            : [new FcDiscriminator(config.Classes.Count, config.Model.DiscriminatorWidth), new FcDiscriminator(config.Classes.Count, config.Model.DiscriminatorWidth)];
+        network.to(device);
+        foreach (var d in discriminators)
+        {
+            d.to(device);
+        }
+
+        TrainingConfig t = config.Training;
+        var settings = new TrainerSettings
+        {
+            LearningRate = t.LearningRate,
+            Momentum = t.Momentum,
+            WeightDecay = t.WeightDecay,
+            Power = t.Power,
+            ScheduleIterations = t.ScheduleIterations,
+            DiscriminatorLearningRate = t.DiscriminatorLearningRate,
+            SegmentationWeights = [t.LambdaSeg[0], t.LambdaSeg[1]],
+            AdversarialWeights = [t.LambdaAdv[0], t.LambdaAdv[1]],
+            GanLoss = t.GanLoss,
+            SourceOnly = sourceOnly,
+        };
+        var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
+        var data = new DomainBatchSource(prepared, new DomainBatchOptions
+        {
+            TileSize = config.Data.TileSize,
+            BatchSize = t.BatchSize,
+            IterSize = t.IterSize,
+            MinValidFraction = config.Data.MinValidFraction,
+            SharedNormalisation = config.Data.Normalisation == Normalisation.Shared,
+            Flips = config.Data.Flips,
+            Rotations = config.Data.Rotations,
+            Seed = t.Seed,
+        });
+
+        string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
+        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = prepared.Folder } }, JsonConfigReader.Options);
+        var runOptions = new TrainingRunOptions(output, t.Iterations, t.CheckpointEvery, effective, config.Data.LoaderThreads,
+            Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({(sourceOnly ? "source-only" : "adapted")})");
+        return new Experiment(config, prepared, network, discriminators, trainer, data, device, runOptions, initReport);
+    }
+
+    public void Dispose()
+    {
+        Trainer.Dispose();
+        Network.Dispose();
+        foreach (var d in Discriminators)
+        {
+            d.Dispose();
+        }
+    }
+}
