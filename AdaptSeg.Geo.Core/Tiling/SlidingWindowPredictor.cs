@@ -274,7 +274,7 @@ public sealed class SlidingWindowPredictor
     /// <summary>The rolling accumulator: rows y live at ring row y mod height.</summary>
     private sealed class Accumulator(int width, int height, int classes)
     {
-        private readonly float[] sums = new float[(long)height * classes * width is var n && n <= Array.MaxLength ? (int)n : throw new InsufficientMemoryException($"A {width}-pixel-wide accumulator of {height} rows and {classes} classes exceeds .NET's array limit; use a smaller tile size.")];
+        private readonly float[] sums = new float[CheckedLength((long)height * classes * width, width, height, classes)];
         private readonly float[] weights = new float[height * width];
         private readonly byte[] valid = new byte[height * width];
         private readonly byte[] labels = new byte[height * width];
@@ -369,6 +369,10 @@ public sealed class SlidingWindowPredictor
             weights.AsSpan(r0 * width, count * width).Clear();
             valid.AsSpan(r0 * width, count * width).Clear();
         }
+
+        private static int CheckedLength(long length, int width, int height, int classes) => length <= Array.MaxLength
+            ? (int)length
+            : throw new InsufficientMemoryException($"A {width}-pixel-wide accumulator of {height} rows and {classes} classes exceeds .NET's array limit; use a smaller tile size.");
 
         /// <summary><c>w = 1 / w</c> where w &gt; 0 (0 stays 0: a pixel no tile predicted is nodata anyway).</summary>
         private static void Reciprocal(Span<float> w)

@@ -8,6 +8,7 @@ using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class PredictCommandTests
 {
     private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");

@@ -4,6 +4,7 @@ using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Tiling;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class RandomTileSamplerTests
 {
     [Fact]
