@@ -100,8 +100,8 @@ public sealed class SlidingWindowPredictor
         float[][] wx = [.. ColumnStarts.Select(x => BlendWindow.Weights(options.Blend, tw, options.Overlap, x == 0, x + tw == Width))];
         float[][] wy = [.. RowStarts.Select(y => BlendWindow.Weights(options.Blend, th, options.Overlap, y == 0, y + th == Height))];
 
-        var free = new BlockingCollection<TileBatch>(BatchesInFlight);
-        var full = new BlockingCollection<TileBatch>(BatchesInFlight);
+        using var free = new BlockingCollection<TileBatch>(BatchesInFlight);
+        using var full = new BlockingCollection<TileBatch>(BatchesInFlight);
         for (int i = 0; i < BatchesInFlight; i++)
         {
             free.Add(new TileBatch(options.BatchSize, bands.Count, plane));
@@ -109,7 +109,8 @@ public sealed class SlidingWindowPredictor
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // A dedicated thread: it blocks on the bounded queues, which must not starve the thread pool.
-        Task reader = Task.Factory.StartNew(() => ReadTiles(free, full, tw, th, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // It always starts (token None), so it always completes the queue it fills.
+        Task reader = Task.Factory.StartNew(() => ReadTiles(free, full, tw, th, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var probabilities = new float[options.BatchSize * classes * plane];
         var rowWeights = new float[tw];
         int done = 0;
