@@ -8,8 +8,8 @@ namespace AdaptSeg.Geo.Evaluation;
 /// Sliding-window prediction of a whole raster into a class mask (and optionally a probability
 /// raster and class polygons): the entry point <c>adaptseg predict</c> calls once it has a
 /// predictor. Streams (see <see cref="SlidingWindowPredictor"/>); every output is written under a
-/// temporary name and renamed only when all of them are complete, so an error or Ctrl+C leaves
-/// none half-written.
+/// temporary name and renamed when it is complete (mask and probabilities after the last row,
+/// polygons after them), so an error or Ctrl+C leaves none half-written.
 /// </summary>
 public static class RasterPrediction
 {
@@ -32,7 +32,7 @@ public static class RasterPrediction
         using ClassMaskWriter mask = ClassMaskWriter.Create(request.MaskPath, input, legend, request.MaskOptions);
         using ProbabilityRasterWriter? probabilities = request.ProbabilityPath is null
             ? null
-            : new ProbabilityRasterWriter(request.ProbabilityPath, input, legend, request.ProbabilityFormat, request.MaskOptions with { });
+            : new ProbabilityRasterWriter(request.ProbabilityPath, input, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(request.VectorPath);
         IPredictionSink sink = probabilities is null ? mask : new CompositeSink([mask, probabilities]);
 

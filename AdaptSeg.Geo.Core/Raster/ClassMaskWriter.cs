@@ -111,17 +111,18 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     }
 
     /// <summary>
-    /// Writes GDAL's cached blocks and throws if GDAL reported an error while doing so. (GDAL 3.6's
-    /// <c>GDALFlushCache</c> returns void, so the error handler, not the return value, tells.)
+    /// Writes GDAL's cached blocks and throws if GDAL reported an error while doing so. GDAL 3.6's
+    /// <c>GDALFlushCache</c> returns void, so the calling thread's CPL error state tells (it is
+    /// per thread, so another thread's GDAL error cannot be mistaken for this one).
     /// </summary>
     internal static void FlushChecked(GdalDataset dataset)
     {
-        Gdal.ClearError();
+        Interop.GdalNative.CPLErrorReset();
         Interop.GdalNative.GDALFlushCache(dataset.DangerousHandle);
-        string? error = Gdal.TakeError();
-        if (error is not null)
+        if (Interop.GdalNative.CPLGetLastErrorType() >= Interop.GdalNative.CeFailure)
         {
-            throw new GdalException($"Could not finish writing '{dataset.Path}' (disk full or read-only?).", error, dataset.Path);
+            string? message = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Interop.GdalNative.CPLGetLastErrorMsg());
+            throw new GdalException($"Could not finish writing '{dataset.Path}' (disk full or read-only?).", message, dataset.Path);
         }
     }
 

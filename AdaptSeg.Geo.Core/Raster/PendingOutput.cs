@@ -37,6 +37,10 @@ public sealed class PendingOutput : IDisposable
         {
             throw new UnauthorizedAccessException($"Cannot write in the output folder '{folder}': {e.Message} Choose a writable folder.", e);
         }
+
+        // If the process ends before this is committed or disposed (a Ctrl+C whose grace period
+        // ran out while a model batch was still computing), the temporary file still goes.
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     /// <summary>The name the output gets when complete.</summary>
@@ -65,6 +69,7 @@ public sealed class PendingOutput : IDisposable
 
         File.Move(TemporaryPath, FinalPath, overwrite: true);
         done = true;
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
     }
 
     /// <summary>Deletes the temporary file and sidecar unless committed.</summary>
@@ -76,9 +81,12 @@ public sealed class PendingOutput : IDisposable
         }
 
         done = true;
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         Delete(TemporaryPath);
         Delete(TemporaryPath + Sidecar);
     }
+
+    private void OnProcessExit(object? sender, EventArgs e) => Dispose();
 
     private static void Delete(string path)
     {

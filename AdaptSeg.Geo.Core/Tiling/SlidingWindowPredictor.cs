@@ -100,8 +100,8 @@ public sealed class SlidingWindowPredictor
         float[][] wx = [.. ColumnStarts.Select(x => BlendWindow.Weights(options.Blend, tw, options.Overlap, x == 0, x + tw == Width))];
         float[][] wy = [.. RowStarts.Select(y => BlendWindow.Weights(options.Blend, th, options.Overlap, y == 0, y + th == Height))];
 
-        var free = new BlockingCollection<TileBatch>(BatchesInFlight);
-        var full = new BlockingCollection<TileBatch>(BatchesInFlight);
+        using var free = new BlockingCollection<TileBatch>(BatchesInFlight);
+        using var full = new BlockingCollection<TileBatch>(BatchesInFlight);
         for (int i = 0; i < BatchesInFlight; i++)
         {
             free.Add(new TileBatch(options.BatchSize, bands.Count, plane));
@@ -109,7 +109,8 @@ public sealed class SlidingWindowPredictor
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // A dedicated thread: it blocks on the bounded queues, which must not starve the thread pool.
-        Task reader = Task.Factory.StartNew(() => ReadTiles(free, full, tw, th, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // It always starts (token None), so it always completes the queue it fills.
+        Task reader = Task.Factory.StartNew(() => ReadTiles(free, full, tw, th, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var probabilities = new float[options.BatchSize * classes * plane];
         var rowWeights = new float[tw];
         int done = 0;
@@ -274,7 +275,7 @@ public sealed class SlidingWindowPredictor
     /// <summary>The rolling accumulator: rows y live at ring row y mod height.</summary>
     private sealed class Accumulator(int width, int height, int classes)
     {
-        private readonly float[] sums = new float[(long)height * classes * width is var n && n <= Array.MaxLength ? (int)n : throw new InsufficientMemoryException($"A {width}-pixel-wide accumulator of {height} rows and {classes} classes exceeds .NET's array limit; use a smaller tile size.")];
+        private readonly float[] sums = new float[CheckedLength((long)height * classes * width, width, height, classes)];
         private readonly float[] weights = new float[height * width];
         private readonly byte[] valid = new byte[height * width];
         private readonly byte[] labels = new byte[height * width];
@@ -369,6 +370,10 @@ public sealed class SlidingWindowPredictor
             weights.AsSpan(r0 * width, count * width).Clear();
             valid.AsSpan(r0 * width, count * width).Clear();
         }
+
+        private static int CheckedLength(long length, int width, int height, int classes) => length <= Array.MaxLength
+            ? (int)length
+            : throw new InsufficientMemoryException($"A {width}-pixel-wide accumulator of {height} rows and {classes} classes exceeds .NET's array limit; use a smaller tile size.");
 
         /// <summary><c>w = 1 / w</c> where w &gt; 0 (0 stays 0: a pixel no tile predicted is nodata anyway).</summary>
         private static void Reciprocal(Span<float> w)

@@ -1,7 +1,9 @@
 using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Tests.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class EvaluateCommandTests
 {
     private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");

@@ -8,6 +8,7 @@ using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class PredictCommandTests
 {
     private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");
@@ -90,6 +91,23 @@ public sealed class PredictCommandTests
     }
 
     [Fact]
+    public async Task Predict_CtrlCDuringPrediction_Exit130AndNoOutputLeft()
+    {
+        using var temp = new TempDirectory();
+        using var ctrlC = new CancellationTokenSource();
+        var root = new RootCommand { PredictCommand.Create(new CancelsAfterFirstBatch(ctrlC)) };
+        ParseResult parse = root.Parse(["predict", "--input", Labels, "--output", temp.File("mask.tif"), "--checkpoint", "x",
+            "--tile-size", "64", "--probabilities", temp.File("p.tif"), "--vectors", temp.File("v.gpkg")]);
+        using var error = new StringWriter();
+
+        int code = await parse.InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = error }, ctrlC.Token);
+
+        Assert.Equal(130, code);
+        Assert.Contains("cancelled", error.ToString());
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
     public async Task Predict_Help_ExplainsOptions()
     {
         var (code, output, _) = await CliRunner.RunAsync("predict", "--help");
@@ -112,6 +130,24 @@ public sealed class PredictCommandTests
 
         int code = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Its predictor presses Ctrl+C (cancels the invocation) during its first batch.</summary>
+    private sealed class CancelsAfterFirstBatch(CancellationTokenSource ctrlC) : ITilePredictorFactory, ITilePredictor
+    {
+        private readonly OneHotBandPredictor inner = new(3);
+
+        public int ClassCount => inner.ClassCount;
+
+        public int BandCount => inner.BandCount;
+
+        public ITilePredictor Create(string checkpointPath, string device) => this;
+
+        public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)
+        {
+            inner.Predict(input, batch, height, width, probabilities);
+            ctrlC.Cancel();
+        }
     }
 
     /// <summary>The model-free factory: its "model" answers the label carried by band 1.</summary>

@@ -2,9 +2,11 @@ using System.Text.Json;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Tests.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Evaluation;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class RasterEvaluatorTests
 {
     private static readonly string[] Names = ["water", "vegetation", "other"];

@@ -6,6 +6,7 @@ using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Evaluation;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class RasterPredictionTests
 {
     private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");

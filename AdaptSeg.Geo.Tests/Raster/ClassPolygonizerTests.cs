@@ -1,8 +1,10 @@
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Tests.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Raster;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class ClassPolygonizerTests
 {
     private static readonly ClassLegend Legend = ClassLegend.FromNames(["water", "field"]);

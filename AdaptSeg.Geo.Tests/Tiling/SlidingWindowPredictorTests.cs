@@ -4,6 +4,7 @@ using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Tiling;
 
+[Collection(GdalSerialCollection.Name)]
 public sealed class SlidingWindowPredictorTests
 {
     // CBERS labels: 875x1009 with 9392 nodata (255) pixels.

@@ -5,11 +5,8 @@ using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Tiling;
 
-/// <summary>Alone in its collection: it measures the process's resident memory.</summary>
-[CollectionDefinition(nameof(StreamingMemoryTests), DisableParallelization = true)]
-public sealed class StreamingMemoryCollection;
-
-[Collection(nameof(StreamingMemoryTests))]
+/// <summary>In the serial collection: it measures the process's resident memory, so nothing else may run meanwhile.</summary>
+[Collection(GdalSerialCollection.Name)]
 public sealed class StreamingMemoryTests(ITestOutputHelper output)
 {
     private const int Size = 20_000;
