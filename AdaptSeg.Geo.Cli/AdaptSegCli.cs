@@ -18,6 +18,7 @@ public static class AdaptSegCli
             BenchCommand.Create(),
             PrepareCommand.Create(),
             TrainCommand.Create(),
+            DemoCommand.Create(),
             PredictCommand.Create(),
             EvaluateCommand.Create(),
             BenchStitchCommand.Create(),

@@ -110,21 +110,8 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         style?.Invoke(cog);
     }
 
-    /// <summary>
-    /// Writes GDAL's cached blocks and throws if GDAL reported an error while doing so. GDAL 3.6's
-    /// <c>GDALFlushCache</c> returns void, so the calling thread's CPL error state tells (it is
-    /// per thread, so another thread's GDAL error cannot be mistaken for this one).
-    /// </summary>
-    internal static void FlushChecked(GdalDataset dataset)
-    {
-        Interop.GdalNative.CPLErrorReset();
-        Interop.GdalNative.GDALFlushCache(dataset.DangerousHandle);
-        if (Interop.GdalNative.CPLGetLastErrorType() >= Interop.GdalNative.CeFailure)
-        {
-            string? message = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Interop.GdalNative.CPLGetLastErrorMsg());
-            throw new GdalException($"Could not finish writing '{dataset.Path}' (disk full or read-only?).", message, dataset.Path);
-        }
-    }
+    /// <summary>Writes GDAL's cached blocks and throws if GDAL reported an error while doing so.</summary>
+    internal static void FlushChecked(GdalDataset dataset) => dataset.Flush();
 
     internal static void DeleteWithSidecar(string path)
     {

@@ -18,9 +18,16 @@ public static class Gdal
     [ThreadStatic]
     private static string? lastError;
 
-    // GDAL decodes on worker threads (GDAL_NUM_THREADS), which report their errors there; the
-    // most recent failure from any thread is kept too, so the caller still gets GDAL's words.
-    private static string? lastErrorAnyThread;
+    [ThreadStatic]
+    private static long clearedAt;
+
+    // GDAL decodes on worker threads (GDAL_NUM_THREADS), which report their errors there. The most
+    // recent failure from any thread is kept too, numbered, so that a call that failed without an
+    // error on its own thread still gets GDAL's words, but only a failure recorded after that call
+    // began: other threads can neither clear nor take this thread's message.
+    private static (long Sequence, string? Message) lastErrorAnyThread;
+    private static long errorSequence;
+    private static readonly Lock ErrorGate = new();
 
     /// <summary>Warnings GDAL emitted (for example about deprecated CRS codes), most recent last, capped.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Warnings = new();
@@ -52,7 +59,6 @@ public static class Gdal
             SetDefault("GDAL_CACHEMAX", "256");
             // Never let GDAL write .aux.xml sidecars next to a user's input when it computes statistics.
             SetDefault("GDAL_PAM_ENABLED", "YES");
-            SetDefault("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");
             Volatile.Write(ref initialised, true);
         }
     }
@@ -98,15 +104,27 @@ public static class Gdal
     internal static void ClearError()
     {
         lastError = null;
-        Volatile.Write(ref lastErrorAnyThread, null);
+        clearedAt = Interlocked.Read(ref errorSequence);
         GdalNative.CPLErrorReset();
     }
 
     /// <summary>Takes (and clears) the last failure message recorded on this thread.</summary>
     internal static string? TakeError()
     {
-        string? message = lastError ?? Interlocked.Exchange(ref lastErrorAnyThread, null);
+        string? message = lastError;
+        if (message is null)
+        {
+            lock (ErrorGate)
+            {
+                if (lastErrorAnyThread.Sequence > clearedAt)
+                {
+                    message = lastErrorAnyThread.Message;
+                }
+            }
+        }
+
         lastError = null;
+        clearedAt = Interlocked.Read(ref errorSequence);
         return message;
     }
 
@@ -135,7 +153,10 @@ public static class Gdal
         if (errorClass >= GdalNative.CeFailure)
         {
             lastError = lastError is null ? text : lastError + " " + text;
-            Volatile.Write(ref lastErrorAnyThread, text);
+            lock (ErrorGate)
+            {
+                lastErrorAnyThread = (Interlocked.Increment(ref errorSequence), text);
+            }
         }
         else if (errorClass == GdalNative.CeWarning)
         {

@@ -167,8 +167,14 @@ public sealed class GdalDataset : IDisposable
     /// <summary>Flushes cached writes to disk.</summary>
     public void Flush()
     {
+        // GDAL 3.6's GDALFlushCache returns void: the calling thread's CPL error state tells.
         Gdal.ClearError();
-        Gdal.ThrowIf(GdalNative.GDALFlushCache(Handle) != GdalNative.CeNone, $"Could not write '{Path}' to disk (disk full?).", Path);
+        GdalNative.GDALFlushCache(Handle);
+        if (GdalNative.CPLGetLastErrorType() >= GdalNative.CeFailure)
+        {
+            throw new GdalException($"Could not finish writing '{Path}' (disk full or read-only?).",
+                Marshal.PtrToStringUTF8(GdalNative.CPLGetLastErrorMsg()), Path);
+        }
     }
 
     /// <summary>Closes the file; for a written file, GDAL finishes writing here.</summary>

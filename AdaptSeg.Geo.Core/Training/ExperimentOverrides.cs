@@ -13,8 +13,14 @@ public sealed record ExperimentOverrides
     /// <summary>A prepared folder (absolute) replacing data.prepared.</summary>
     public string? Prepared { get; init; }
 
+    /// <summary>
+    /// The demo's "--full": the paper's network (ResNet-101, width 64) and learning rate on
+    /// 256-pixel tiles with batch 4, for a GPU.
+    /// </summary>
+    public bool Full { get; init; }
+
     /// <summary>The configuration with the overrides applied.</summary>
-    public ExperimentConfig Apply(ExperimentConfig config) => config with
+    public ExperimentConfig Apply(ExperimentConfig config) => ApplyFull(config) with
     {
         Output = Output ?? config.Output,
         Data = Prepared is null ? config.Data : config.Data with { Prepared = Prepared },
@@ -23,6 +29,17 @@ public sealed record ExperimentOverrides
             Device = Device ?? config.Training.Device,
             Iterations = Iterations ?? config.Training.Iterations,
             Mode = Mode ?? config.Training.Mode,
+            // A schedule as long as the run stays so when the run is lengthened or shortened.
+            ScheduleIterations = Iterations is not { } n ? config.Training.ScheduleIterations
+                : config.Training.ScheduleIterations == config.Training.Iterations ? n
+                : Math.Max(n, config.Training.ScheduleIterations),
         },
+    };
+
+    private ExperimentConfig ApplyFull(ExperimentConfig config) => !Full ? config : config with
+    {
+        Data = config.Data with { TileSize = 256 },
+        Model = config.Model with { Blocks = null, Depth = 101, Width = 64, DiscriminatorWidth = 64 },
+        Training = config.Training with { BatchSize = 4, LearningRate = 2.5e-4 },
     };
 }

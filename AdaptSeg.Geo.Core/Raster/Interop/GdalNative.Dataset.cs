@@ -50,5 +50,5 @@ internal static partial class GdalNative
     internal static partial IntPtr GDALGetRasterBand(IntPtr dataset, int band);
 
     [LibraryImport(GdalLibraryResolver.LogicalName)]
-    internal static partial int GDALFlushCache(IntPtr dataset);
+    internal static partial void GDALFlushCache(IntPtr dataset); // returns CPLErr only from GDAL 3.7; read the error state instead
 }
