@@ -21,7 +21,6 @@ public static class AdaptSegCli
             DemoCommand.Create(),
             PredictCommand.Create(),
             EvaluateCommand.Create(),
-            BenchStitchCommand.Create(),
         };
         return root;
     }

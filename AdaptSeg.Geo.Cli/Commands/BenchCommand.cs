@@ -76,9 +76,12 @@ internal sealed class BenchCommand
         };
         forward.SetAction((parse, cancellationToken) => Task.FromResult(RunForward(parse, cancellationToken)));
 
-        return new Command("bench", "Measure speed and memory. Verbs: forward.")
+        return new Command("bench", "Measure speed and memory: forward (network inference), train (adversarial iterations), predict (tiled inference end to end), stitch (tiling without a network).")
         {
             forward,
+            BenchTrainCommand.Create(),
+            BenchStitchCommand.Create(),
+            BenchStitchCommand.CreateWithNetwork(),
         };
     }
 

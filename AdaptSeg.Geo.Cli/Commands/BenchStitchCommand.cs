@@ -1,3 +1,7 @@
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Runtime;
+using TorchSharp;
 using System.CommandLine;
 using System.Diagnostics;
 using AdaptSeg.Geo.Evaluation;
@@ -7,7 +11,7 @@ using AdaptSeg.Geo.Tiling;
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary>
-/// <c>adaptseg bench-stitch</c>: throughput of everything in prediction except the network
+/// <c>adaptseg bench stitch</c> (and <c>bench predict</c> with the network): throughput of everything in prediction except the network
 /// (read tiles, blend, argmax, write the compressed mask) on a large synthetic raster, with a
 /// model-free predictor whose cost is negligible. To be merged under <c>bench</c> as <c>bench stitch</c>.
 /// </summary>
@@ -41,19 +45,40 @@ internal sealed class BenchStitchCommand
 
     private static readonly Option<string?> Folder = new("--folder") { Description = "Where the synthetic raster and the mask go (default: a temporary folder, deleted afterwards)." };
 
+    private static readonly Option<int> Depth = new("--depth") { Description = "ResNet depth of the network (101 or 50).", DefaultValueFactory = _ => 101 };
+
+    private static readonly Option<int> Width = new("--width") { Description = "Stem width of the network (the paper: 64).", DefaultValueFactory = _ => 64 };
+
+    private static readonly Option<int> Batch = new("--batch-size") { Description = "Tiles per network call.", DefaultValueFactory = _ => 4 };
+
+    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
+
     public static Command Create()
     {
-        var command = new Command("bench-stitch",
+        var command = new Command("stitch",
             "Measure sliding-window prediction without a network: read -> blend -> argmax -> write (DEFLATE GeoTIFF) on a synthetic raster, " +
             "with a model-free predictor (one-hot of the first band's value). Prints MPix/s and peak memory.")
         {
             Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder,
         };
-        command.SetAction((parse, token) => Task.FromResult(Run(parse, token)));
+        command.SetAction((parse, token) => Task.FromResult(Run(parse, network: false, token)));
         return command;
     }
 
-    private static int Run(ParseResult parse, CancellationToken cancellationToken)
+    /// <summary><c>bench predict</c>: the same pipeline with the DeepLab network (random weights) as the predictor.</summary>
+    public static Command CreateWithNetwork()
+    {
+        var command = new Command("predict",
+            "Measure tiled inference end to end: read -> DeepLab network (random weights, batched tiles) -> blend -> write, on a synthetic raster. " +
+            "Prints ms per tile, MPix/s and peak memory.")
+        {
+            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, Device,
+        };
+        command.SetAction((parse, token) => Task.FromResult(Run(parse, network: true, token)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, bool network, CancellationToken cancellationToken)
     {
         int size = parse.GetValue(Size);
         int bands = parse.GetValue(BandCount);
@@ -79,13 +104,15 @@ internal sealed class BenchStitchCommand
             {
                 InputPath = input,
                 MaskPath = Path.Combine(folder, "bench-mask.tif"),
-                Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend },
+                Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = network ? parse.GetValue(Batch) : 4 },
             };
+            ITilePredictor predictor = network ? Network(parse, classes, bands) : new OneHotOfFirstBand(classes, bands);
+            using var owned = (IDisposable)predictor;
             TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             PredictionSummary summary;
-            using (var progress = new ProgressLine<StitchProgress>(parse.Err(), "bench-stitch", p => (p.TilesDone, p.TileCount)))
+            using (var progress = new ProgressLine<StitchProgress>(parse.Err(), "bench", p => (p.TilesDone, p.TileCount)))
             {
-                summary = RasterPrediction.Run(request, new OneHotOfFirstBand(classes, bands), progress, cancellationToken);
+                summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
             }
 
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
@@ -93,7 +120,10 @@ internal sealed class BenchStitchCommand
             o.WriteLine($"raster        {size}x{size}, {bands} band(s) uint8, {classes} classes");
             o.WriteLine($"tiles         {summary.Tiles} of {tile} px, overlap {overlap}, blend {blend}");
             o.WriteLine($"CPU threads   {Environment.ProcessorCount}");
-            o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> blend -> write, model-free)");
+            o.WriteLine(network
+                ? $"network       ResNet-{parse.GetValue(Depth)} width {parse.GetValue(Width)}, batch {parse.GetValue(Batch)}, {summary.Elapsed.TotalMilliseconds / Math.Max(1, summary.Tiles):F1} ms per tile"
+                : "network       none (model-free one-hot predictor)");
+            o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
             o.WriteLine($"throughput    {summary.MegapixelsPerSecond:F1} MPix/s wall-clock");
             o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):F1} MPix per CPU-second (steadier on a shared machine)");
             o.WriteLine($"peak memory   {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB working set (whole process)");
@@ -144,9 +174,22 @@ internal sealed class BenchStitchCommand
         }
     }
 
-    /// <summary>The bench's stand-in for the network: one-hot of the first band's value. Costs next to nothing, so the bench measures the pipeline.</summary>
-    private sealed class OneHotOfFirstBand(int classes, int bands) : ITilePredictor
+    private static NetworkTilePredictor Network(ParseResult parse, int classes, int bands)
     {
+        var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
+        var model = new DeepLabMulti(classes, bands, DeepLabMulti.BlocksForDepth(parse.GetValue(Depth)), new DeepLabOptions { Width = parse.GetValue(Width) });
+        model.to(device);
+        var statistics = new BandStatistics([.. Enumerable.Repeat(127.5, bands)], [.. Enumerable.Repeat(64.0, bands)]);
+        return new NetworkTilePredictor(model, statistics, device, ownsNetwork: true);
+    }
+
+    /// <summary>The bench's stand-in for the network: one-hot of the first band's value. Costs next to nothing, so the bench measures the pipeline.</summary>
+    private sealed class OneHotOfFirstBand(int classes, int bands) : ITilePredictor, IDisposable
+    {
+        public void Dispose()
+        {
+        }
+
         public int ClassCount => classes;
 
         public int BandCount => bands;

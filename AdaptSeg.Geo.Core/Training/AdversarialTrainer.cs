@@ -112,7 +112,7 @@ public sealed class AdversarialTrainer : IDisposable
             Tensor? total = null;
             for (int level = 0; level < Levels; level++)
             {
-                Tensor loss = nn.functional.cross_entropy(source[level], batch.SourceLabels, ignore_index: Settings.IgnoreLabel);
+                Tensor loss = nn.functional.cross_entropy(ForLoss(source[level]), batch.SourceLabels, ignore_index: Settings.IgnoreLabel);
                 total = Add(total, loss * Settings.SegmentationWeights[level]);
                 seg[level] = Add(seg[level], loss.detach() * share);
             }
@@ -154,8 +154,9 @@ public sealed class AdversarialTrainer : IDisposable
             optimizer.step();
         }
 
-        // The only host synchronisation of the iteration: read the losses once, at the end.
-        return StepLosses.FromLevels(Numbers(seg), Numbers(adv), Numbers(disc));
+        // The only host synchronisation of the iteration: the six losses come back in one transfer, at the end.
+        double[] all = Numbers([.. seg, .. adv, .. disc]);
+        return StepLosses.FromLevels(all[0..2], all[2..4], all[4..6]);
     }
 
     /// <summary>Sets the poly learning rates for a 0-based iteration.</summary>
@@ -186,6 +187,7 @@ public sealed class AdversarialTrainer : IDisposable
 
     private Tensor DomainLoss(Tensor logits, double label)
     {
+        logits = ForLoss(logits);
         using Tensor wanted = full_like(logits, label);
         return Settings.GanLoss == GanLoss.Vanilla
             ? nn.functional.binary_cross_entropy_with_logits(logits, wanted)
@@ -200,8 +202,22 @@ public sealed class AdversarialTrainer : IDisposable
 
     private static Tensor Add(Tensor? sum, Tensor value) => sum is null ? value : sum + value;
 
-    private static double[] Numbers(Tensor?[] values) =>
-        values.Select(v => v is null ? 0.0 : v.to_type(ScalarType.Float64).cpu().item<double>()).ToArray();
+    /// <summary>Losses are computed in float32 even when the network runs in bfloat16 or float16.</summary>
+    private static Tensor ForLoss(Tensor t) => t.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? t.to_type(ScalarType.Float32) : t;
+
+    private static double[] Numbers(Tensor?[] values)
+    {
+        Tensor? any = values.FirstOrDefault(v => v is not null);
+        if (any is null)
+        {
+            return new double[values.Length];
+        }
+
+        using Tensor zero = zeros([], ScalarType.Float64, any.device);
+        using Tensor stacked = stack(values.Select(v => v is null ? zero : v.to_type(ScalarType.Float64).reshape([])).ToArray());
+        using Tensor host = stacked.cpu();
+        return host.data<double>().ToArray();
+    }
 
     private static void SetTrainable(IEnumerable<nn.Module<Tensor, Tensor>> modules, bool trainable)
     {
