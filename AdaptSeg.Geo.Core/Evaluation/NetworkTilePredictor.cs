@@ -54,7 +54,10 @@ public sealed class NetworkTilePredictor : ITilePredictor, IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor x = tensor(input.ToArray(), [batch, BandCount, height, width]).to(mean.dtype).to(device);
-        Tensor normalised = (x - mean) / std;
+        // Nodata pixels arrive as whatever the file holds (NaN in prepared rasters): give them the
+        // band mean, as training does, so they cannot spread NaN through the convolutions.
+        Tensor scaled = (x - mean) / std;
+        Tensor normalised = where(scaled.isfinite(), scaled, zeros_like(scaled));
         (_, Tensor main) = network.call(normalised);
         Tensor up = nn.functional.interpolate(main, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
         Tensor p = nn.functional.softmax(up, 1).to(ScalarType.Float32).cpu().contiguous();

@@ -84,6 +84,8 @@ public sealed class AdversarialTrainer : IDisposable
             throw new ArgumentException("At least one batch is needed.", nameof(batches));
         }
 
+        // No garbage collection inside the step: see NoGcRegion for the TorchSharp scalar-lifetime race it avoids.
+        using var noGc = new Runtime.NoGcRegion();
         using var scope = NewDisposeScope();
         SetLearningRates(iteration);
         segmentationOptimizer.zero_grad();
