@@ -82,6 +82,23 @@ public sealed class CityscapesEvaluatorTests
         Assert.DoesNotContain(Directory.GetFiles(output), f => f.Contains(".partial", StringComparison.Ordinal));
     }
 
+    [CudaFact]
+    public async Task EvaluateAsync_OnCuda_GivesTheSameMatrixAsOnCpu()
+    {
+        using var temp = new TempDirectory();
+        string root = WriteSyntheticVal(temp.Path);
+        var dataset = new CityscapesDataset(root);
+        CityscapesEvaluationResult cpu = await new CityscapesEvaluator(ClassFromRedChannel, torch.CPU, Small(2)).EvaluateAsync(dataset);
+        CityscapesEvaluationResult cuda = await new CityscapesEvaluator(ClassFromRedChannel, torch.CUDA, Small(2)).EvaluateAsync(dataset);
+        for (int r = 0; r < 19; r++)
+        {
+            for (int p = 0; p < 19; p++)
+            {
+                Assert.Equal(cpu.Matrix[r, p], cuda.Matrix[r, p]);
+            }
+        }
+    }
+
     [Fact]
     public void Predict_TwoLogitColumns_UpsampledWithAlignCornersTrue()
     {
