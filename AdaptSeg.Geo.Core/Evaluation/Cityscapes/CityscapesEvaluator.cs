@@ -165,7 +165,16 @@ public sealed class CityscapesEvaluator
                         }
                     },
                     CancellationToken.None);
-                await writer.WriteAsync(load, token).ConfigureAwait(false);
+                try
+                {
+                    await writer.WriteAsync(load, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Not queued: wait for it here so no load outlives the evaluation.
+                    await ((Task)load).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                    throw;
+                }
             }
         }
         finally
