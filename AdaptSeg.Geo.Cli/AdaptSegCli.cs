@@ -14,6 +14,7 @@ public static class AdaptSegCli
             "(AdaptSegNet, Tsai et al. CVPR 2018), for GeoTIFF imagery.")
         {
             DoctorCommand.Create(),
+            ModelCommand.Create(),
         };
         return root;
     }

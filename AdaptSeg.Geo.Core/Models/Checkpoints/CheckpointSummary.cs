@@ -1,0 +1,130 @@
+using System.Collections;
+using System.Globalization;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Models.Checkpoints;
+
+/// <summary>What a checkpoint holds, for <c>adaptseg model info</c>: format, counts, recognised network, class count, head shapes, metadata.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Format">Zip or legacy.</param>
+/// <param name="TopLevelKeys">The checkpoint's top-level keys.</param>
+/// <param name="StateDictKey">Where the state dict was found: null for the top level, else its wrapper key; see <see cref="HasStateDict"/>.</param>
+/// <param name="HasStateDict">Whether a state dict was found at all.</param>
+/// <param name="KeyPrefix">A prefix every state-dict key carries (<c>Scale.</c>, <c>module.</c>), or null.</param>
+/// <param name="StateDictKeyCount">Entries in the state dict.</param>
+/// <param name="TensorCount">Tensors in the whole checkpoint (nested optimiser states and discriminators included).</param>
+/// <param name="ParameterCount">Elements of the state dict's floating-point tensors (weights and running statistics).</param>
+/// <param name="Kind">The recognised network, in words.</param>
+/// <param name="NumClasses">The class count read from the head shapes, or null when not recognised.</param>
+/// <param name="ClassesFrom">The key <see cref="NumClasses"/> was read from.</param>
+/// <param name="HeadShapes">Classifier-head (or discriminator input/output) tensors and their shapes.</param>
+/// <param name="Metadata">Non-tensor top-level entries rendered as text (configuration, class names, step, ...).</param>
+public sealed record CheckpointSummary(
+    string Path,
+    CheckpointFormat Format,
+    IReadOnlyList<string> TopLevelKeys,
+    string? StateDictKey,
+    bool HasStateDict,
+    string? KeyPrefix,
+    int StateDictKeyCount,
+    int TensorCount,
+    long ParameterCount,
+    string Kind,
+    int? NumClasses,
+    string? ClassesFrom,
+    IReadOnlyList<KeyValuePair<string, long[]>> HeadShapes,
+    IReadOnlyList<KeyValuePair<string, string>> Metadata)
+{
+    private const int MaxRendered = 240;
+    private static readonly string[] KnownTopModules = ["conv1", "bn1", "layer1", "layer2", "layer3", "layer4", "layer5", "layer6", "conv2", "conv3", "conv4", "classifier"];
+
+    /// <summary>Summarises an open checkpoint.</summary>
+    public static CheckpointSummary Describe(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var metadata = checkpoint.Entries
+            .Where(kv => !IsTensorTree(kv.Value))
+            .Select(kv => new KeyValuePair<string, string>(kv.Key, Render(kv.Value)))
+            .ToList();
+        if (!checkpoint.HasStateDict)
+        {
+            return new CheckpointSummary(checkpoint.Path, checkpoint.Format, [.. checkpoint.Entries.Keys], null, false, null, 0, checkpoint.TensorCount, 0,
+                "no state dict found", null, null, [], metadata);
+        }
+
+        StateDict state = checkpoint.StateDict;
+        string? prefix = CommonPrefix(state.Keys);
+        var shapes = state.ToDictionary(kv => prefix is null ? kv.Key : kv.Key[prefix.Length..], kv => kv.Value.shape, StringComparer.Ordinal);
+        long parameters = state.Values.Where(t => t.is_floating_point()).Sum(t => t.numel());
+        var (kind, classes, from, heads) = Recognise(shapes);
+        return new CheckpointSummary(checkpoint.Path, checkpoint.Format, [.. checkpoint.Entries.Keys], checkpoint.StateDictKey, true, prefix,
+            state.Count, checkpoint.TensorCount, parameters, kind, classes, from, heads, metadata);
+    }
+
+    private static (string Kind, int? Classes, string? From, List<KeyValuePair<string, long[]>> Heads) Recognise(Dictionary<string, long[]> shapes)
+    {
+        var heads = shapes
+            .Where(kv => (kv.Key.StartsWith("layer5.", StringComparison.Ordinal) || kv.Key.StartsWith("layer6.", StringComparison.Ordinal)) && kv.Key.EndsWith(".weight", StringComparison.Ordinal))
+            .Select(kv => new KeyValuePair<string, long[]>(kv.Key, kv.Value))
+            .ToList();
+        foreach (string head in (string[])["layer6.conv2d_list.0.weight", "layer5.conv2d_list.0.weight"])
+        {
+            if (shapes.TryGetValue(head, out long[]? shape) && shape.Length == 4)
+            {
+                bool multi = head.StartsWith("layer6", StringComparison.Ordinal);
+                string depth = shapes.Keys.Any(k => k.StartsWith("layer3.22.", StringComparison.Ordinal)) ? "ResNet-101"
+                    : shapes.Keys.Any(k => k.StartsWith("layer3.5.", StringComparison.Ordinal)) ? "ResNet-50" : "ResNet backbone";
+                string kind = multi
+                    ? $"DeepLab-v2 multi-level ({depth}, heads layer5 and layer6)"
+                    : shapes.Keys.Any(k => k.StartsWith("layer1.", StringComparison.Ordinal))
+                        ? $"DeepLab-v2 ({depth}, head layer5)"
+                        : "DeepLab-v2 head only (layer5)";
+                return (kind, (int)shape[0], head, heads);
+            }
+        }
+
+        if (shapes.TryGetValue("conv1.weight", out long[]? first) && first.Length == 4
+            && shapes.TryGetValue("classifier.weight", out long[]? last) && last.Length == 4 && last[0] == 1
+            && shapes.ContainsKey("conv4.weight"))
+        {
+            return ($"FC discriminator (ndf {first[0]})", (int)first[1], "conv1.weight (input channels)",
+                [new("conv1.weight", first), new("classifier.weight", last)]);
+        }
+
+        return ("not recognised (neither the DeepLab-v2 network nor the FC discriminator)", null, null, heads);
+    }
+
+    private static string? CommonPrefix(IEnumerable<string> keys)
+    {
+        var firsts = keys.Select(k => k.Split('.')[0]).Distinct().ToList();
+        return firsts.Count == 1 && !KnownTopModules.Contains(firsts[0]) && keys.All(k => k.Contains('.')) ? firsts[0] + "." : null;
+    }
+
+    private static bool IsTensorTree(object? value) => value switch
+    {
+        Tensor => true,
+        IReadOnlyDictionary<string, object?> d => d.Count > 0 && d.Values.All(IsTensorTree),
+        _ => false,
+    };
+
+    /// <summary>Plain text for a metadata value, shortened past a few hundred characters.</summary>
+    private static string Render(object? value)
+    {
+        string text = RenderFull(value);
+        return text.Length > MaxRendered ? text[..MaxRendered] + $"... ({text.Length} characters)" : text;
+    }
+
+    private static string RenderFull(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        string s => s,
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        Tensor t => $"tensor {t.dtype} [{string.Join(", ", t.shape)}]",
+        byte[] bytes => $"{bytes.Length} bytes",
+        IReadOnlyDictionary<string, object?> dict => "{" + string.Join(", ", dict.Select(kv => $"{kv.Key}: {RenderFull(kv.Value)}")) + "}",
+        IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(RenderFull)) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

@@ -1,0 +1,106 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Tests.TestSupport;
+
+/// <summary>
+/// The deterministic weights, inputs and labels the reference fixtures were computed with
+/// (Fixtures/README.md, "Deterministic formula weights"), computed in double precision.
+/// </summary>
+public static class FormulaWeights
+{
+    /// <summary>
+    /// Overwrites every state-dict entry of <paramref name="module"/>, in state-dict order (entry
+    /// j counts every entry, <c>num_batches_tracked</c> included), with the formula values.
+    /// The module's state dict must list its entries in PyTorch's order.
+    /// </summary>
+    public static void Apply(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        using var noGrad = no_grad();
+        int j = 0;
+        foreach (var (name, entry) in module.state_dict())
+        {
+            double[] values = Values(name, entry.shape, j);
+            using Tensor flat = tensor(values, dtype: ScalarType.Float64);
+            using Tensor source = flat.reshape(entry.shape);
+            entry.copy_(source);
+            j++;
+        }
+    }
+
+    /// <summary>The formula values of state-dict entry <paramref name="j"/> named <paramref name="name"/>, flat row-major.</summary>
+    public static double[] Values(string name, long[] shape, int j)
+    {
+        long n = shape.Aggregate(1L, (a, b) => a * b);
+        var values = new double[n];
+        if (name.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+        {
+            return values;
+        }
+
+        Func<double, double> rule;
+        if (name.EndsWith("running_mean", StringComparison.Ordinal))
+        {
+            rule = s => 0.05 * s;
+        }
+        else if (name.EndsWith("running_var", StringComparison.Ordinal))
+        {
+            rule = s => 1 + (0.25 * (1 + s));
+        }
+        else if (shape.Length == 4)
+        {
+            double scale = Math.Sqrt(2.0 / (shape[1] * shape[2] * shape[3]));
+            rule = s => scale * s;
+        }
+        else if (name.EndsWith("bias", StringComparison.Ordinal))
+        {
+            rule = s => 0.05 * s;
+        }
+        else if (name.EndsWith("weight", StringComparison.Ordinal))
+        {
+            rule = s => 1 + (0.1 * s);
+        }
+        else
+        {
+            throw new ArgumentException($"No formula for state-dict entry '{name}' of shape [{string.Join(", ", shape)}].", nameof(name));
+        }
+
+        double offset = 0.37 * j;
+        for (long i = 0; i < n; i++)
+        {
+            values[i] = rule(Math.Sin((0.731 * i) + offset + 0.1));
+        }
+
+        return values;
+    }
+
+    /// <summary><c>formula_input(shape, phase)[i] = 2 sin(0.05 i + phase)</c> over the flat index, float64.</summary>
+    public static Tensor Input(long[] shape, double phase)
+    {
+        long n = shape.Aggregate(1L, (a, b) => a * b);
+        var values = new double[n];
+        for (long i = 0; i < n; i++)
+        {
+            values[i] = 2 * Math.Sin((0.05 * i) + phase);
+        }
+
+        return tensor(values, dtype: ScalarType.Float64).reshape(shape);
+    }
+
+    /// <summary>
+    /// <c>formula_label(h, w, phase, nc)[i] = (7 i + phase) mod (nc + 4)</c>, values &gt;= nc set
+    /// to 255 (ignored); int64, shape 1 x h x w.
+    /// </summary>
+    public static Tensor Labels(int h, int w, int phase, int nc)
+    {
+        var values = new long[(long)h * w];
+        for (long i = 0; i < values.Length; i++)
+        {
+            long v = ((7 * i) + phase) % (nc + 4);
+            values[i] = v >= nc ? 255 : v;
+        }
+
+        return tensor(values, dtype: ScalarType.Int64).reshape(1, h, w);
+    }
+}
