@@ -151,7 +151,7 @@ internal sealed class EvaluateCityscapesCommand
 
             TextWriter o = parse.Out();
             await o.WriteLineAsync(result.FormatTable());
-            await o.WriteLineAsync($"Wrote {dataset.Count} trainId PNGs, {dataset.Count} colour PNGs, iou.txt and iou.json to '{options.OutputDirectory}'.");
+            await o.WriteLineAsync($"Wrote the trainId and colour PNGs of {dataset.Count} image(s), iou.txt and iou.json to '{options.OutputDirectory}'.");
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)

@@ -54,7 +54,7 @@ public sealed class CityscapesEvaluationResult
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"{"mIoU".PadRight(width)}  {Percent(MeanIoU),7}");
-        text.Append(CultureInfo.InvariantCulture, $"({ImageCount} images, {Matrix.Total} scored pixels)");
+        text.Append(CultureInfo.InvariantCulture, $"({ImageCount} image{(ImageCount == 1 ? "" : "s")}, {Matrix.Total} scored pixels)");
         return text.ToString();
     }
 
