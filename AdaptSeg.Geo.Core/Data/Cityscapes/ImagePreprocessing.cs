@@ -106,8 +106,10 @@ public static class ImagePreprocessing
     }
 
     /// <summary>
-    /// Nearest-neighbour resize of a label with Pillow's <c>NEAREST</c> sampling positions:
-    /// output pixel x takes source column floor((x + 0.5) · srcWidth / dstWidth), likewise rows.
+    /// Nearest-neighbour resize of a label with Pillow's <c>NEAREST</c> sampling positions: output
+    /// pixel x takes source column floor(p_x), where p_0 = s/2 and p_(x+1) = p_x + s, s = srcWidth / dstWidth,
+    /// summed in double precision as Pillow's affine transform does (likewise rows). The running sum,
+    /// rather than (x + 0.5)·s, reproduces Pillow where a position falls on a whole pixel.
     /// </summary>
     public static byte[] ResizeNearest(ReadOnlySpan<byte> source, int sourceWidth, int sourceHeight, int width, int height)
     {
@@ -121,17 +123,12 @@ public static class ImagePreprocessing
             throw new ArgumentOutOfRangeException(nameof(width), $"The label size must be positive, got {width}x{height}.");
         }
 
-        var columns = new int[width];
-        for (int x = 0; x < width; x++)
-        {
-            columns[x] = Math.Min(sourceWidth - 1, (int)((x + 0.5) * sourceWidth / width));
-        }
-
+        int[] columns = NearestPositions(sourceWidth, width);
+        int[] rows = NearestPositions(sourceHeight, height);
         var result = new byte[width * height];
         for (int y = 0; y < height; y++)
         {
-            int sy = Math.Min(sourceHeight - 1, (int)((y + 0.5) * sourceHeight / height));
-            ReadOnlySpan<byte> row = source.Slice(sy * sourceWidth, sourceWidth);
+            ReadOnlySpan<byte> row = source.Slice(rows[y] * sourceWidth, sourceWidth);
             Span<byte> target = result.AsSpan(y * width, width);
             for (int x = 0; x < width; x++)
             {
@@ -140,6 +137,20 @@ public static class ImagePreprocessing
         }
 
         return result;
+    }
+
+    private static int[] NearestPositions(int source, int target)
+    {
+        double step = (double)source / target;
+        double position = step * 0.5;
+        var positions = new int[target];
+        for (int i = 0; i < target; i++)
+        {
+            positions[i] = Math.Min(source - 1, (int)position);
+            position += step;
+        }
+
+        return positions;
     }
 
     internal static void RequireFile(string path, string what)

@@ -67,6 +67,33 @@ public sealed class ImagePreprocessingTests
     }
 
     [Fact]
+    public void LoadBgrMinusMean_19x10To7x4_WithinOneGreyLevelOfPillowBicubic()
+    {
+        // Pillow 9.4 Image.resize((7, 4), BICUBIC) of this image, measured (R, G, B planes, rows).
+        int[][] pillowR = [[161, 157, 81, 129, 174, 97, 96], [84, 89, 192, 127, 65, 169, 171], [148, 145, 100, 129, 156, 110, 109], [154, 151, 90, 129, 165, 104, 103]];
+        int[][] pillowG = [[191, 92, 44, 131, 213, 159, 61], [138, 51, 79, 186, 202, 100, 43], [77, 50, 142, 214, 150, 53, 70], [45, 89, 194, 195, 90, 46, 125]];
+        int[][] pillowB = [[2, 9, 15, 22, 28, 37, 48], [9, 34, 60, 88, 120, 130, 104], [16, 61, 111, 148, 113, 78, 95], [23, 87, 152, 81, 79, 120, 86]];
+        using var temp = new TempDirectory();
+        string path = temp.File("small.png");
+        SyntheticPng.Rgb(path, 19, 10, (x, y) => (
+            (byte)Math.Round(128 + 100 * Math.Sin(0.7 * x) * Math.Cos(0.9 * y)),
+            (byte)Math.Round(128 + 90 * Math.Cos(0.5 * x + 0.3 * y)),
+            (byte)(x * y * 3 % 200)));
+
+        float[] chw = ImagePreprocessing.LoadBgrMinusMean(path, 7, 4);
+        for (int y = 0; y < 4; y++)
+        {
+            for (int x = 0; x < 7; x++)
+            {
+                int i = y * 7 + x;
+                Assert.InRange(chw[i] + MeanB - pillowB[y][x], -1.0001f, 1.0001f);
+                Assert.InRange(chw[28 + i] + MeanG - pillowG[y][x], -1.0001f, 1.0001f);
+                Assert.InRange(chw[56 + i] + MeanR - pillowR[y][x], -1.0001f, 1.0001f);
+            }
+        }
+    }
+
+    [Fact]
     public void ResizeNearest_DownAndUp_UsesPillowSamplingPositions()
     {
         // floor((x + 0.5) * src / dst): 5 -> 3 takes columns 0, 2, 4; 2 -> 4 takes 0, 0, 1, 1.
@@ -80,6 +107,14 @@ public sealed class ImagePreprocessingTests
         wide[1913] = 9;
         wide[1912] = 8;
         Assert.Equal(9, ImagePreprocessing.ResizeNearest(wide, 1914, 1, 1280, 1)[1279]);
+
+        // Where a position falls on a whole pixel, Pillow's running sum decides: Pillow 9.4 resizing
+        // 1280 -> 1914 gives column 478 source 319 and column 1435 source 959 ((x + 0.5)·s would give 320, 960).
+        byte[] ramp = Enumerable.Range(0, 1280).Select(i => (byte)(i % 256)).ToArray();
+        byte[] up = ImagePreprocessing.ResizeNearest(ramp, 1280, 1, 1914, 1);
+        Assert.Equal(319 % 256, up[478]);
+        Assert.Equal(959 % 256, up[1435]);
+        Assert.Equal(320 % 256, up[479]);
     }
 
     [Fact]
