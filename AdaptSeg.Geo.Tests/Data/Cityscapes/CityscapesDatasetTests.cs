@@ -75,6 +75,17 @@ public sealed class CityscapesDatasetTests
         Assert.Equal(label, e.Path);
     }
 
+    [Fact]
+    public void Ctor_ListNameWithoutLeftImg8bitSuffix_ThrowsShowingTheExpectedForm()
+    {
+        using var temp = new TempDirectory();
+        WritePair(temp.Path, "val", "a/a_1", 4, 2);
+        File.WriteAllText(temp.File("val.txt"), "a/a_1_gtFine_labelIds.png\n");
+        var e = Assert.Throws<CityscapesDataException>(() => new CityscapesDataset(temp.Path, "val", ImageList.Read(temp.File("val.txt"))));
+        Assert.Contains("_leftImg8bit.png", e.Message);
+        Assert.Contains("a/a_1_gtFine_labelIds.png", e.Message);
+    }
+
     /// <summary>An image and its labelIds (columns cycle road 7, sidewalk 8, building 11, unlabeled 0).</summary>
     internal static void WritePair(string root, string split, string stem, int width, int height)
     {
