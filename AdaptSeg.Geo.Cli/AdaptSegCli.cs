@@ -15,6 +15,7 @@ public static class AdaptSegCli
         {
             DoctorCommand.Create(),
             ModelCommand.Create(),
+            BenchCommand.Create(),
             EvaluateCityscapesCommand.Create(),
         };
         return root;

@@ -248,11 +248,19 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>
     private void CheckInput(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Dimensions != 4 || input.shape[1] != InputBands)
+        if (input.Dimensions != 4)
         {
             throw new ArgumentException(
-                $"DeepLabMulti expects a batch N x {InputBands} x H x W; got [{string.Join(", ", input.shape)}]. " +
-                $"Give it images with {InputBands} band(s), or build the network with inputBands: {(input.Dimensions == 4 ? input.shape[1] : input.shape.Length > 0 ? input.shape[0] : 1)}.",
+                $"DeepLabMulti expects a batch N x {InputBands} x H x W; got shape [{string.Join(", ", input.shape)}]. " +
+                "Add the batch dimension (unsqueeze(0)) for a single image.",
+                nameof(input));
+        }
+
+        if (input.shape[1] != InputBands)
+        {
+            throw new ArgumentException(
+                $"DeepLabMulti expects a batch N x {InputBands} x H x W; got shape [{string.Join(", ", input.shape)}]. " +
+                $"Give it images with {InputBands} band(s), or build the network with inputBands: {input.shape[1]}.",
                 nameof(input));
         }
     }

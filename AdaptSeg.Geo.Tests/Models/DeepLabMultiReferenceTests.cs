@@ -46,6 +46,34 @@ public sealed class DeepLabMultiReferenceTests
         CheckAgainst(ReferenceFixture.Load("resnet50_multi_forward_19c_65x89.json"));
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Forward_TrainModeFirstIteration_SegmentationLossesMatchReference()
+    {
+        // Iteration 0 of Fixtures/train_3steps_19c.json: train-mode forward (batch statistics) of the
+        // formula-weight network on the source image, both outputs upsampled (bilinear, corners
+        // aligned) and scored with cross-entropy ignoring 255. No optimiser step has happened yet.
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("train_3steps_19c.json")));
+        JsonElement step0 = document.RootElement.GetProperty("steps")[0];
+        using var scope = NewDisposeScope();
+        using var model = new DeepLabMulti(19);
+        model.to(ScalarType.Float64);
+        FormulaWeights.Apply(model);
+        model.train();
+        Tensor source = FormulaWeights.Input([1, 3, 49, 65], 0.0);
+        Tensor labels = FormulaWeights.Labels(49, 65, 0, 19);
+
+        var (aux, main) = model.call(source);
+        Tensor up1 = nn.functional.interpolate(aux, [49, 65], mode: InterpolationMode.Bilinear, align_corners: true);
+        Tensor up2 = nn.functional.interpolate(main, [49, 65], mode: InterpolationMode.Bilinear, align_corners: true);
+        double lossSeg1 = nn.functional.cross_entropy(up1, labels, ignore_index: 255).item<double>();
+        double lossSeg2 = nn.functional.cross_entropy(up2, labels, ignore_index: 255).item<double>();
+
+        AssertRelative(step0.GetProperty("loss_seg1").GetDouble(), lossSeg1, "loss_seg1");
+        AssertRelative(step0.GetProperty("loss_seg2").GetDouble(), lossSeg2, "loss_seg2");
+        Assert.Equal(1L, model.state_dict()["layer4.2.bn3.num_batches_tracked"].item<long>());
+    }
+
     private static void CheckAgainst(ReferenceFixture fixture)
     {
         using var scope = NewDisposeScope();

@@ -69,6 +69,18 @@ public sealed class DeepLabMultiTests
         Assert.Contains("inputBands: 3", error.Message);
     }
 
+    [Fact]
+    public void Forward_SingleImageWithoutBatchDimension_ThrowsSayingToAddIt()
+    {
+        using var model = Tiny(numClasses: 4);
+        using var input = randn(3, 40, 40);
+
+        var error = Assert.Throws<ArgumentException>(() => model.call(input));
+
+        Assert.Contains("[3, 40, 40]", error.Message);
+        Assert.Contains("unsqueeze(0)", error.Message);
+    }
+
     [Theory]
     [InlineData(50, new[] { 3, 4, 6, 3 })]
     [InlineData(101, new[] { 3, 4, 23, 3 })]

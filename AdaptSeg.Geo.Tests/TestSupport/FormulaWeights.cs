@@ -21,58 +21,54 @@ public static class FormulaWeights
         int j = 0;
         foreach (var (name, entry) in module.state_dict())
         {
-            double[] values = Values(name, entry.shape, j);
-            using Tensor flat = tensor(values, dtype: ScalarType.Float64);
-            using Tensor source = flat.reshape(entry.shape);
-            entry.copy_(source);
+            using var scope = NewDisposeScope();
+            entry.copy_(Values(name, entry.shape, j).reshape(entry.shape));
             j++;
         }
     }
 
-    /// <summary>The formula values of state-dict entry <paramref name="j"/> named <paramref name="name"/>, flat row-major.</summary>
-    public static double[] Values(string name, long[] shape, int j)
+    /// <summary>
+    /// The formula values of state-dict entry <paramref name="j"/> named <paramref name="name"/>,
+    /// flat row-major, float64: <c>s_i = sin(0.731 i + 0.37 j + 0.1)</c> mapped by the entry's rule.
+    /// </summary>
+    public static Tensor Values(string name, long[] shape, int j)
     {
         long n = shape.Aggregate(1L, (a, b) => a * b);
-        var values = new double[n];
         if (name.EndsWith("num_batches_tracked", StringComparison.Ordinal))
         {
-            return values;
+            return zeros(n, dtype: ScalarType.Float64);
         }
 
-        Func<double, double> rule;
+        // Same operation order as the reference: (0.731 * i + 0.37 * j) + 0.1, all in float64.
+        using var scope = NewDisposeScope();
+        Tensor s = arange(n, dtype: ScalarType.Float64).mul_(0.731).add_(0.37 * j).add_(0.1).sin_();
+        Tensor values;
         if (name.EndsWith("running_mean", StringComparison.Ordinal))
         {
-            rule = s => 0.05 * s;
+            values = s.mul_(0.05);
         }
         else if (name.EndsWith("running_var", StringComparison.Ordinal))
         {
-            rule = s => 1 + (0.25 * (1 + s));
+            values = s.add_(1).mul_(0.25).add_(1);
         }
         else if (shape.Length == 4)
         {
-            double scale = Math.Sqrt(2.0 / (shape[1] * shape[2] * shape[3]));
-            rule = s => scale * s;
+            values = s.mul_(Math.Sqrt(2.0 / (shape[1] * shape[2] * shape[3])));
         }
         else if (name.EndsWith("bias", StringComparison.Ordinal))
         {
-            rule = s => 0.05 * s;
+            values = s.mul_(0.05);
         }
         else if (name.EndsWith("weight", StringComparison.Ordinal))
         {
-            rule = s => 1 + (0.1 * s);
+            values = s.mul_(0.1).add_(1);
         }
         else
         {
             throw new ArgumentException($"No formula for state-dict entry '{name}' of shape [{string.Join(", ", shape)}].", nameof(name));
         }
 
-        double offset = 0.37 * j;
-        for (long i = 0; i < n; i++)
-        {
-            values[i] = rule(Math.Sin((0.731 * i) + offset + 0.1));
-        }
-
-        return values;
+        return scope.MoveToOuter(values);
     }
 
     /// <summary><c>formula_input(shape, phase)[i] = 2 sin(0.05 i + phase)</c> over the flat index, float64.</summary>

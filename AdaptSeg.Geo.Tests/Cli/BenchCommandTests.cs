@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using AdaptSeg.Geo.Cli;
+using AdaptSeg.Geo.Tests.TestSupport;
+
+namespace AdaptSeg.Geo.Tests.Cli;
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public async Task Forward_SmallResNet50_ReportsTimePerImageAndPeakMemory()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("bench", "forward", "--depth", "50", "--size", "32", "--classes", "2", "--iterations", "2", "--warmup", "0");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("ResNet-50", output);
+        Assert.Contains("input 1x3x32x32 float32 on cpu", output);
+        Assert.Matches(new Regex(@"forward \(eval, no grad\): \d+\.\d ms per image mean"), output);
+        Assert.Matches(new Regex(@"peak memory \(process peak working set, VmHWM\): [1-9]\d* MiB"), output);
+        Assert.Contains("iteration 2/2", error);
+    }
+
+    [Fact]
+    public async Task Forward_UnsupportedDepth_ExitsBadInputListingDepths()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("bench", "forward", "--depth", "34");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--depth 34 is not supported; use 101 (the reference), 50 or 152", error);
+    }
+
+    [Fact]
+    public async Task Forward_UnknownDtype_ExitsBadInputListingTypes()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("bench", "forward", "--dtype", "int8");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("float32, float64, bfloat16 or float16", error);
+    }
+}
