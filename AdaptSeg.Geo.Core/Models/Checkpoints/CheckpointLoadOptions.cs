@@ -30,6 +30,9 @@ public sealed record CheckpointLoadOptions
     /// <summary>Key prefixes (after stripping) of the classifier heads.</summary>
     public IReadOnlyList<string> HeadPrefixes { get; init; } = DefaultHeadPrefixes;
 
-    /// <summary>When true, missing or unexpected keys are an error (like <c>load_state_dict(strict=True)</c>).</summary>
+    /// <summary>
+    /// When true, missing or unexpected keys are an error (like <c>load_state_dict(strict=True)</c>). A missing
+    /// BatchNorm <c>num_batches_tracked</c> (checkpoints from before PyTorch 0.4.1) is still only reported, as PyTorch does.
+    /// </summary>
     public bool Strict { get; init; }
 }

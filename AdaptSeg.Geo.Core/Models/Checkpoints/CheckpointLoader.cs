@@ -124,7 +124,8 @@ public static class CheckpointLoader
 
         var unexpected = sourceByKey.Keys.Where(k => !targetKeys.Contains(k)).ToList();
         var report = new CheckpointLoadReport(loaded, skipped, missing, unexpected);
-        if (options.Strict && (missing.Count > 0 || unexpected.Count > 0))
+        // Like PyTorch's BatchNorm loading of pre-0.4.1 checkpoints: an absent num_batches_tracked keeps its value, even when strict.
+        if (options.Strict && (missing.Any(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)) || unexpected.Count > 0))
         {
             throw new CheckpointException($"{from}: does not match the model exactly (strict load): {report.Describe().TrimEnd()}");
         }

@@ -15,6 +15,9 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// </summary>
 public static class CheckpointReader
 {
+    /// <summary>Deeper nesting (or a value containing itself) is refused rather than recursed into.</summary>
+    private const int MaxNesting = 100;
+
     /// <summary>The legacy format's first pickle: <c>torch.serialization.MAGIC_NUMBER</c>.</summary>
     private static readonly BigInteger LegacyMagic = BigInteger.Parse("1950a86a20f9469cfc6c", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
@@ -28,12 +31,14 @@ public static class CheckpointReader
             throw new CheckpointException($"{path}: no such checkpoint file. Check the path.");
         }
 
+        // Whole storages, keyed as in the file; each tensor is built from one of them, and they are released here.
+        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         try
         {
             return DetectFormat(path) switch
             {
-                CheckpointFormat.Zip => ReadZip(path),
-                _ => ReadLegacy(path),
+                CheckpointFormat.Zip => ReadZip(path, storages),
+                _ => ReadLegacy(path, storages),
             };
         }
         catch (IOException e)
@@ -43,6 +48,14 @@ public static class CheckpointReader
         catch (InvalidDataException e)
         {
             throw new CheckpointException($"{path}: the zip archive is damaged ({e.Message}); the file is truncated or corrupt. Copy or download it again.", e);
+        }
+        finally
+        {
+            foreach (StorageRef storage in storages.Values)
+            {
+                storage.Materialised?.Dispose();
+                storage.Materialised = null;
+            }
         }
     }
 
@@ -79,7 +92,7 @@ public static class CheckpointReader
                 : $"{path}: not a PyTorch checkpoint (neither the zip format of torch.save nor the legacy pickle format).");
     }
 
-    private static Checkpoint ReadZip(string path)
+    private static Checkpoint ReadZip(string path, Dictionary<string, StorageRef> storages)
     {
         using ZipArchive zip = ZipFile.OpenRead(path);
         var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
@@ -102,7 +115,6 @@ public static class CheckpointReader
             };
         }
 
-        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         object? root;
         using (var pkl = new MemoryStream())
         {
@@ -120,30 +132,22 @@ public static class CheckpointReader
             ZipArchiveEntry entry = zip.GetEntry(prefix + "data/" + storage.Key)
                 ?? throw new CheckpointException($"{path}: the storage '{storage.Key}' named in data.pkl is missing from the archive; the file is truncated or corrupt.");
             long bytes = storage.Numel * storage.Type.ElementSize;
-            if (entry.Length < bytes || bytes > Array.MaxLength)
+            if (entry.Length < bytes)
             {
                 throw new CheckpointException($"{path}: the storage '{storage.Key}' holds {entry.Length} bytes but {bytes} are needed; the file is truncated or corrupt.");
             }
 
-            var data = new byte[bytes];
-            using (Stream s = entry.Open())
-            {
-                if (s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false) < data.Length)
-                {
-                    throw new CheckpointException($"{path}: the storage '{storage.Key}' ends early; the file is truncated or corrupt.");
-                }
-            }
-
-            storage.Data = littleEndian ? data : SwapBytes(data, storage.Type);
+            using Stream s = entry.Open();
+            ReadStorage(path, s, storage, littleEndian);
         }
 
-        return Build(path, CheckpointFormat.Zip, root, storages.Values);
+        return Build(path, CheckpointFormat.Zip, root);
     }
 
     private static StorageRef ZipPersistentLoad(string path, object? id, Dictionary<string, StorageRef> storages)
     {
         // ('storage', storage_type, key, location, numel)
-        if (id is not PickleTuple { Count: 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0)
+        if (id is not PickleTuple { Count: 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0 || numel > Array.MaxLength)
         {
             throw new CheckpointException($"{path}: unexpected persistent id {id} in data.pkl; expected ('storage', torch.<Type>Storage, key, location, numel).");
         }
@@ -158,7 +162,7 @@ public static class CheckpointReader
         return storage;
     }
 
-    private static Checkpoint ReadLegacy(string path)
+    private static Checkpoint ReadLegacy(string path, Dictionary<string, StorageRef> storages)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         object? NoPersistent(object? id) =>
@@ -180,7 +184,6 @@ public static class CheckpointReader
         bool littleEndian = sysInfo is not PickleDict info
             || !info.Items.Any(kv => kv.Key is "little_endian" && kv.Value is false);
 
-        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         object? root = new PickleReader(file, path, id => LegacyPersistentLoad(path, id, storages)).Load();
 
         object? keyList = new PickleReader(file, path, NoPersistent).Load();
@@ -208,24 +211,21 @@ public static class CheckpointReader
                 throw new CheckpointException($"{path}: storage '{key}' has {count} elements on disk but the pickle says {storage.Numel}; the file is corrupt.");
             }
 
-            long bytes = count * storage.Type.ElementSize;
-            if (bytes > file.Length - file.Position || bytes > Array.MaxLength)
+            if (count * storage.Type.ElementSize > file.Length - file.Position)
             {
                 throw TruncatedLegacy(path, key);
             }
 
-            var data = new byte[bytes];
-            file.ReadExactly(data);
-            storage.Data = littleEndian ? data : SwapBytes(data, storage.Type);
+            ReadStorage(path, file, storage, littleEndian);
         }
 
-        StorageRef? unread = storages.Values.FirstOrDefault(s => s.Root is null && s.Data is null);
+        StorageRef? unread = storages.Values.FirstOrDefault(s => s.Root is null && s.Materialised is null);
         if (unread is not null)
         {
             throw new CheckpointException($"{path}: the pickle uses storage '{unread.Key}' but the file holds no data for it; the file is truncated or corrupt.");
         }
 
-        return Build(path, CheckpointFormat.Legacy, root, storages.Values);
+        return Build(path, CheckpointFormat.Legacy, root);
     }
 
     private static CheckpointException TruncatedLegacy(string path, string key) =>
@@ -239,7 +239,7 @@ public static class CheckpointReader
             throw new CheckpointException($"{path}: the checkpoint holds a whole pickled nn.Module, not a state dict. Re-save it in Python with torch.save(model.state_dict(), path).");
         }
 
-        if (id is not PickleTuple { Count: 5 or 6 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0)
+        if (id is not PickleTuple { Count: 5 or 6 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0 || numel > Array.MaxLength)
         {
             throw new CheckpointException($"{path}: unexpected persistent id {id}; expected ('storage', torch.<Type>Storage, key, location, size, view).");
         }
@@ -270,7 +270,7 @@ public static class CheckpointReader
         return root;
     }
 
-    private static Checkpoint Build(string path, CheckpointFormat format, object? root, IEnumerable<StorageRef> storages)
+    private static Checkpoint Build(string path, CheckpointFormat format, object? root)
     {
         if (root is not PickleDict dict)
         {
@@ -280,7 +280,7 @@ public static class CheckpointReader
         var owned = new List<Tensor>();
         try
         {
-            var entries = (IReadOnlyDictionary<string, object?>)Convert(path, dict, "", owned)!;
+            var entries = (IReadOnlyDictionary<string, object?>)Convert(path, dict, "", owned, 0)!;
             return new Checkpoint(path, format, entries, owned);
         }
         catch
@@ -292,19 +292,15 @@ public static class CheckpointReader
 
             throw;
         }
-        finally
-        {
-            foreach (StorageRef s in storages)
-            {
-                s.Materialised?.Dispose();
-                s.Materialised = null;
-                s.Data = null;
-            }
-        }
     }
 
-    private static object? Convert(string path, object? value, string where, List<Tensor> owned)
+    private static object? Convert(string path, object? value, string where, List<Tensor> owned, int depth)
     {
+        if (depth > MaxNesting)
+        {
+            throw new CheckpointException($"{path}: values nest deeper than {MaxNesting} levels at '{where[..Math.Min(where.Length, 200)]}' (or refer to themselves); the file is corrupt or malicious.");
+        }
+
         switch (value)
         {
             case PickleDict dict:
@@ -318,7 +314,7 @@ public static class CheckpointReader
                         _ => key.ToString() ?? "",
                     };
                     string child = where.Length == 0 ? name : where + "." + name;
-                    if (!entries.TryAdd(name, Convert(path, item, child, owned)))
+                    if (!entries.TryAdd(name, Convert(path, item, child, owned, depth + 1)))
                     {
                         throw new CheckpointException($"{path}: the key '{child}' appears twice (as text); this checkpoint mixes string and integer keys.");
                     }
@@ -326,9 +322,9 @@ public static class CheckpointReader
 
                 return entries;
             case PickleTuple tuple:
-                return tuple.Items.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned)).ToList();
+                return tuple.Items.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned, depth + 1)).ToList();
             case List<object?> list:
-                return list.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned)).ToList();
+                return list.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned, depth + 1)).ToList();
             case TensorSpec spec:
                 Tensor tensor = BuildTensor(path, spec, where);
                 owned.Add(tensor);
@@ -358,10 +354,14 @@ public static class CheckpointReader
             return torch.empty(spec.Size, dtype).DetachFromDisposeScope();
         }
 
-        long last = start;
-        for (int d = 0; d < spec.Size.Length; d++)
+        long last;
+        try
         {
-            last += (spec.Size[d] - 1) * spec.Stride[d];
+            last = checked(start + spec.Size.Zip(spec.Stride).Sum(p => checked((p.First - 1) * p.Second)));
+        }
+        catch (OverflowException)
+        {
+            last = long.MaxValue;
         }
 
         if (last >= limit)
@@ -370,7 +370,7 @@ public static class CheckpointReader
                 $"{path}: tensor '{where}' (size [{string.Join(", ", spec.Size)}], offset {spec.Offset}) reaches element {last} of storage '{spec.Storage.Key}', which ends at {limit}; the file is corrupt.");
         }
 
-        Tensor whole = root.Materialised ??= FromBytes(root);
+        Tensor whole = root.Materialised!;
         using Tensor view = whole.as_strided(spec.Size, spec.Stride, start);
         Tensor result = view.is_contiguous() && start == 0 && view.numel() == root.Numel
             ? whole.view(spec.Size)
@@ -378,15 +378,35 @@ public static class CheckpointReader
         return result.DetachFromDisposeScope();
     }
 
-    private static Tensor FromBytes(StorageRef storage)
+    /// <summary>Reads a root storage's bytes straight into a new 1-D tensor (no intermediate copy).</summary>
+    private static void ReadStorage(string path, Stream source, StorageRef storage, bool littleEndian)
     {
+        long bytes = storage.Numel * storage.Type.ElementSize;
+        if (bytes > int.MaxValue)
+        {
+            throw new CheckpointException($"{path}: the storage '{storage.Key}' is {bytes} bytes; storages over 2 GiB are not supported.");
+        }
+
         Tensor t = torch.empty([storage.Numel], storage.Type.Dtype).DetachFromDisposeScope();
-        storage.Data.AsSpan().CopyTo(t.bytes);
-        storage.Data = null;
-        return t;
+        storage.Materialised = t;
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        Span<byte> data = t.bytes;
+        if (source.ReadAtLeast(data, (int)bytes, throwOnEndOfStream: false) < bytes)
+        {
+            throw new CheckpointException($"{path}: the data of storage '{storage.Key}' ends early; the file is truncated. Copy or download it again.");
+        }
+
+        if (!littleEndian)
+        {
+            SwapBytes(data, storage.Type);
+        }
     }
 
-    private static byte[] SwapBytes(byte[] data, StorageType type)
+    private static void SwapBytes(Span<byte> data, StorageType type)
     {
         bool complex = type.Dtype is ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64;
         int width = complex ? type.ElementSize / 2 : type.ElementSize;
@@ -394,10 +414,8 @@ public static class CheckpointReader
         {
             for (int i = 0; i + width <= data.Length; i += width)
             {
-                data.AsSpan(i, width).Reverse();
+                data.Slice(i, width).Reverse();
             }
         }
-
-        return data;
     }
 }

@@ -78,7 +78,8 @@ public static class CheckpointWriter
         {
             cancellationToken.ThrowIfCancellationRequested();
             using Stream data = zip.CreateEntry($"{archive}/data/{key}", CompressionLevel.NoCompression).Open();
-            using Tensor cpu = tensors[key].detach().cpu().contiguous();
+            using var scope = torch.NewDisposeScope();
+            Tensor cpu = tensors[key].detach().cpu().contiguous();
             if (cpu.numel() > 0)
             {
                 data.Write(cpu.bytes);

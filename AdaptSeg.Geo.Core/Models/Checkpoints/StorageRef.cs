@@ -20,9 +20,6 @@ internal sealed class StorageRef(string key, StorageType type, long numel, Stora
     /// <summary>Element offset of a view into <see cref="Root"/>.</summary>
     public long ViewOffset { get; } = viewOffset;
 
-    /// <summary>The raw bytes, little-endian, once read (roots only).</summary>
-    public byte[]? Data { get; set; }
-
-    /// <summary>The whole storage as a 1-D tensor, created on first use and disposed by the reader.</summary>
+    /// <summary>The whole storage as a 1-D tensor once its bytes are read (roots only); disposed by the reader.</summary>
     public Tensor? Materialised { get; set; }
 }

@@ -146,4 +146,15 @@ public sealed class CheckpointLoaderTests
         var e = Assert.Throws<CheckpointException>(() => CheckpointLoader.Plan(target, source, CheckpointLoadOptions.Exact));
         Assert.Contains("b.weight", e.Message);
     }
+
+    [Fact]
+    public void Plan_StrictOnPre041Checkpoint_MissingNumBatchesTrackedOnlyReported()
+    {
+        (string, long[])[] target = [("bn1.weight", [4]), ("bn1.num_batches_tracked", [])];
+        (string, long[])[] source = [("bn1.weight", [4])];
+
+        CheckpointLoadReport report = CheckpointLoader.Plan(target, source, CheckpointLoadOptions.Exact);
+
+        Assert.Equal(["bn1.num_batches_tracked"], report.Missing);
+    }
 }
