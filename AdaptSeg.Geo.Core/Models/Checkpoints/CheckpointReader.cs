@@ -15,6 +15,9 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// </summary>
 public static class CheckpointReader
 {
+    /// <summary>Deeper nesting (or a value containing itself) is refused rather than recursed into.</summary>
+    private const int MaxNesting = 100;
+
     /// <summary>The legacy format's first pickle: <c>torch.serialization.MAGIC_NUMBER</c>.</summary>
     private static readonly BigInteger LegacyMagic = BigInteger.Parse("1950a86a20f9469cfc6c", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
@@ -144,7 +147,7 @@ public static class CheckpointReader
     private static StorageRef ZipPersistentLoad(string path, object? id, Dictionary<string, StorageRef> storages)
     {
         // ('storage', storage_type, key, location, numel)
-        if (id is not PickleTuple { Count: 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0)
+        if (id is not PickleTuple { Count: 5 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0 || numel > Array.MaxLength)
         {
             throw new CheckpointException($"{path}: unexpected persistent id {id} in data.pkl; expected ('storage', torch.<Type>Storage, key, location, numel).");
         }
@@ -236,7 +239,7 @@ public static class CheckpointReader
             throw new CheckpointException($"{path}: the checkpoint holds a whole pickled nn.Module, not a state dict. Re-save it in Python with torch.save(model.state_dict(), path).");
         }
 
-        if (id is not PickleTuple { Count: 5 or 6 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0)
+        if (id is not PickleTuple { Count: 5 or 6 } t || t[0] is not "storage" || t[1] is not PickleGlobal { Storage: { } type } || t[2] is not string key || t[4] is not long numel || numel < 0 || numel > Array.MaxLength)
         {
             throw new CheckpointException($"{path}: unexpected persistent id {id}; expected ('storage', torch.<Type>Storage, key, location, size, view).");
         }
@@ -277,7 +280,7 @@ public static class CheckpointReader
         var owned = new List<Tensor>();
         try
         {
-            var entries = (IReadOnlyDictionary<string, object?>)Convert(path, dict, "", owned)!;
+            var entries = (IReadOnlyDictionary<string, object?>)Convert(path, dict, "", owned, 0)!;
             return new Checkpoint(path, format, entries, owned);
         }
         catch
@@ -291,8 +294,13 @@ public static class CheckpointReader
         }
     }
 
-    private static object? Convert(string path, object? value, string where, List<Tensor> owned)
+    private static object? Convert(string path, object? value, string where, List<Tensor> owned, int depth)
     {
+        if (depth > MaxNesting)
+        {
+            throw new CheckpointException($"{path}: values nest deeper than {MaxNesting} levels at '{where[..Math.Min(where.Length, 200)]}' (or refer to themselves); the file is corrupt or malicious.");
+        }
+
         switch (value)
         {
             case PickleDict dict:
@@ -306,7 +314,7 @@ public static class CheckpointReader
                         _ => key.ToString() ?? "",
                     };
                     string child = where.Length == 0 ? name : where + "." + name;
-                    if (!entries.TryAdd(name, Convert(path, item, child, owned)))
+                    if (!entries.TryAdd(name, Convert(path, item, child, owned, depth + 1)))
                     {
                         throw new CheckpointException($"{path}: the key '{child}' appears twice (as text); this checkpoint mixes string and integer keys.");
                     }
@@ -314,9 +322,9 @@ public static class CheckpointReader
 
                 return entries;
             case PickleTuple tuple:
-                return tuple.Items.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned)).ToList();
+                return tuple.Items.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned, depth + 1)).ToList();
             case List<object?> list:
-                return list.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned)).ToList();
+                return list.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned, depth + 1)).ToList();
             case TensorSpec spec:
                 Tensor tensor = BuildTensor(path, spec, where);
                 owned.Add(tensor);
@@ -346,10 +354,14 @@ public static class CheckpointReader
             return torch.empty(spec.Size, dtype).DetachFromDisposeScope();
         }
 
-        long last = start;
-        for (int d = 0; d < spec.Size.Length; d++)
+        long last;
+        try
         {
-            last += (spec.Size[d] - 1) * spec.Stride[d];
+            last = checked(start + spec.Size.Zip(spec.Stride).Sum(p => checked((p.First - 1) * p.Second)));
+        }
+        catch (OverflowException)
+        {
+            last = long.MaxValue;
         }
 
         if (last >= limit)

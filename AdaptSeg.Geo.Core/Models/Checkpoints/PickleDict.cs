@@ -12,9 +12,9 @@ internal sealed class PickleDict
 
     public void Set(object? key, object? value, string file)
     {
-        if (key is null || key is List<object?> or PickleDict)
+        if (key is null || !IsHashable(key))
         {
-            throw new CheckpointException($"{file}: a dict key of type {key?.GetType().Name ?? "None"} cannot be used; the pickle is corrupt or not a checkpoint.");
+            throw new CheckpointException($"{file}: a dict key of type {key?.GetType().Name ?? "None"} is not supported (keys must be strings, numbers or flat tuples); the pickle is corrupt or not a checkpoint.");
         }
 
         if (!values.ContainsKey(key))
@@ -24,4 +24,9 @@ internal sealed class PickleDict
 
         values[key] = value;
     }
+
+    /// <summary>Keys a state dict or optimiser state can have; nested tuples would make hashing recursive.</summary>
+    private static bool IsHashable(object key) =>
+        key is string or long or bool or double or System.Numerics.BigInteger
+        || (key is PickleTuple tuple && tuple.Items.All(i => i is null or string or long or bool or double));
 }

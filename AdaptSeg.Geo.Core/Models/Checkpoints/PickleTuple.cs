@@ -16,5 +16,13 @@ internal sealed class PickleTuple(object?[] items)
 
     public override int GetHashCode() => Items.Aggregate(Items.Length, (h, item) => HashCode.Combine(h, item));
 
-    public override string ToString() => "(" + string.Join(", ", Items.Select(i => i?.ToString() ?? "None")) + ")";
+    /// <summary>Python-like text, shallow: nested tuples are not expanded (error messages only).</summary>
+    public override string ToString() =>
+        "(" + string.Join(", ", Items.Take(8).Select(i => i switch
+        {
+            null => "None",
+            string s => $"'{(s.Length > 40 ? s[..40] + "..." : s)}'",
+            PickleTuple t => $"({t.Count} items)",
+            _ => i.ToString(),
+        })) + (Items.Length > 8 ? ", ...)" : ")");
 }

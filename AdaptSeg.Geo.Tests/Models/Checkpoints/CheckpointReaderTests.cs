@@ -134,4 +134,26 @@ public sealed class CheckpointReaderTests
         var e = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(path));
         Assert.Contains("not a PyTorch checkpoint", e.Message);
     }
+
+    [Fact]
+    public void Read_ValueContainingItself_RefusedInsteadOfRecursingForever()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("cycle.pth");
+        CraftedFiles.WriteZip(path, CraftedFiles.SelfContainingListPickle());
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(path));
+        Assert.Contains("nest deeper than", e.Message);
+    }
+
+    [Fact]
+    public void Read_StorageClaimingExabytes_RefusedBeforeAllocating()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("huge.pth");
+        CraftedFiles.WriteZip(path, CraftedFiles.HugeStoragePickle());
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(path));
+        Assert.Contains("unexpected persistent id", e.Message);
+    }
 }

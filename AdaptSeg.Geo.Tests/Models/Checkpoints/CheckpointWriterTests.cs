@@ -117,6 +117,20 @@ public sealed class CheckpointWriterTests
         Assert.Single(Directory.GetFiles(dir.Path));
     }
 
+    [Fact]
+    public void Read_CheckpointWithoutStateDict_StateDictErrorListsTopLevelKeys()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("meta_only.pth");
+        CheckpointWriter.Save(path, new Dictionary<string, object?> { ["epoch"] = 3, ["note"] = "no weights" });
+
+        using Checkpoint back = CheckpointReader.Read(path);
+        Assert.False(back.HasStateDict);
+        var e = Assert.Throws<CheckpointException>(() => back.StateDict);
+        Assert.Contains("[epoch, note]", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
     private static bool Same(Tensor a, Tensor b) =>
         a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && a.eq(b).all().item<bool>();
 }

@@ -23,6 +23,20 @@ internal static class CraftedFiles
         [0x8c, 1], Ascii("1"),
         [0x85, (byte)'R', (byte)'u', (byte)'.']);
 
+    /// <summary>A dict whose value is a list appended to itself (<c>l = []; l.append(l)</c>): a cycle.</summary>
+    public static byte[] SelfContainingListPickle() => Concat(
+        [0x80, 0x02, (byte)'}', 0x8c, 1], Ascii("x"),
+        [(byte)']', (byte)'q', 0, (byte)'h', 0, (byte)'a', (byte)'s', (byte)'.']);
+
+    /// <summary>A zip-format persistent id claiming a storage of 2^62 floats.</summary>
+    public static byte[] HugeStoragePickle() => Concat(
+        [0x80, 0x02, (byte)'}', 0x8c, 1], Ascii("w"),
+        Ascii("ctorch._utils\n_rebuild_tensor_v2\n"),
+        [(byte)'(', (byte)'(', 0x8c, 7], Ascii("storage"), Ascii("ctorch\nFloatStorage\n"),
+        [0x8c, 1], Ascii("0"), [0x8c, 3], Ascii("cpu"),
+        [0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0x40],
+        [(byte)'t', (byte)'Q', (byte)'K', 0, (byte)')', (byte)')', 0x89, (byte)'N', (byte)'t', (byte)'R', (byte)'s', (byte)'.']);
+
     /// <summary>A zip archive laid out like torch.save's, holding <paramref name="pickle"/> as data.pkl.</summary>
     public static void WriteZip(string path, byte[] pickle)
     {

@@ -43,7 +43,19 @@ public sealed class Python2LegacyTests
         Assert.Contains("storage 'root'", e.Message);
     }
 
-    private static byte[] Build()
+    [Fact]
+    public void Read_BigEndianLegacyFile_ValuesByteSwapped()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("big.pth");
+        File.WriteAllBytes(path, Build(bigEndian: true));
+
+        using Checkpoint checkpoint = CheckpointReader.Read(path);
+
+        Assert.Equal([3f, 4f, 5f], checkpoint.StateDict["conv1.weight"].data<float>().ToArray());
+    }
+
+    private static byte[] Build(bool bigEndian = false)
     {
         var p = new List<byte>();
         void Op(char c) => p.Add((byte)c);
@@ -69,7 +81,7 @@ public sealed class Python2LegacyTests
         Raw(0x80, 0x02, (byte)'M', 0xe9, 0x03, (byte)'.');
         Raw(0x80, 0x02, (byte)'}', (byte)'q', 0x00);
         Short("little_endian");
-        Raw(0x88, (byte)'s', (byte)'.');
+        Raw(bigEndian ? (byte)0x89 : (byte)0x88, (byte)'s', (byte)'.');
 
         // Main pickle: OrderedDict([[key, tensor], [key, tensor]]).
         Raw(0x80, 0x02);
@@ -108,10 +120,11 @@ public sealed class Python2LegacyTests
         Raw(0x80, 0x02, (byte)']', (byte)'(');
         Short("root");
         Raw((byte)'e', (byte)'.');
-        Raw(BitConverter.GetBytes(8L));
+        byte[] Ordered(byte[] b) => bigEndian ? b.Reverse().ToArray() : b;
+        Raw(Ordered(BitConverter.GetBytes(8L)));
         for (int i = 0; i < 8; i++)
         {
-            Raw(BitConverter.GetBytes((float)i));
+            Raw(Ordered(BitConverter.GetBytes((float)i)));
         }
 
         return p.ToArray();

@@ -1,0 +1,210 @@
+using System.CommandLine;
+using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Evaluation.Cityscapes;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Models.Checkpoints;
+using AdaptSeg.Geo.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary>
+/// <c>adaptseg evaluate-cityscapes</c>: scores a 19-class DeepLab-v2 multi-level checkpoint on
+/// Cityscapes as the reference <c>evaluate_cityscapes.py</c> + <c>compute_iou.py</c>.
+/// </summary>
+internal sealed class EvaluateCityscapesCommand
+{
+    private static readonly Option<string> CheckpointPath = new("--checkpoint")
+    {
+        Description = "The model weights (.pth), e.g. the released GTA2Cityscapes_multi-ed35151c.pth, or a checkpoint this tool wrote. Legacy and zip formats are read.",
+        Required = true,
+    };
+
+    private static readonly Option<string> Cityscapes = new("--cityscapes")
+    {
+        Description = "The Cityscapes folder holding leftImg8bit/ and gtFine/.",
+        Required = true,
+    };
+
+    private static readonly Option<string?> List = new("--list")
+    {
+        Description = "Image list, one name a line relative to leftImg8bit/<split> (the reference dataset/cityscapes_list/val.txt). Default: every *_leftImg8bit.png of the split.",
+    };
+
+    private static readonly Option<string> Split = new("--split")
+    {
+        Description = "The Cityscapes split to score.",
+        DefaultValueFactory = _ => "val",
+    };
+
+    private static readonly Option<string> Out = new("--out")
+    {
+        Description = "Folder for the per-image trainId PNGs, the colour PNGs, iou.txt and iou.json (created if needed).",
+        DefaultValueFactory = _ => Path.Combine("result", "cityscapes"),
+    };
+
+    private static readonly Option<string> Device = new("--device")
+    {
+        Description = "cpu, cuda, cuda:N or auto (CUDA when available).",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private static readonly Option<int> BatchSize = new("--batch-size")
+    {
+        Description = "Images a forward pass. The scores do not depend on it (eval mode); larger is faster on a GPU with memory to spare.",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int> Depth = new("--depth")
+    {
+        Description = "ResNet depth of the network: 101 (the paper) or 50.",
+        DefaultValueFactory = _ => 101,
+    };
+
+    private static readonly Option<int> Workers = new("--workers")
+    {
+        Description = "Threads decoding and resizing images.",
+        DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount - 1, 1, 8),
+    };
+
+    public static Command Create()
+    {
+        var command = new Command(
+            "evaluate-cityscapes",
+            "Score a GTA5->Cityscapes model on Cityscapes exactly as the AdaptSegNet reference: images resized to 1024x512 (BGR minus the mean), " +
+            "main-head logits upsampled bilinearly (align_corners=True) to 2048x1024, one confusion matrix over all images, IoU and mIoU per class. " +
+            "Writes a trainId PNG and a colour PNG per image and the per-class table. The released GTA2Cityscapes_multi-ed35151c.pth gives 42.4 mIoU in the paper.")
+        {
+            CheckpointPath, Cityscapes, List, Split, Out, Device, BatchSize, Depth, Workers,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        TextWriter err = parse.Err();
+        int batchSize = parse.GetValue(BatchSize);
+        int depth = parse.GetValue(Depth);
+        int workers = parse.GetValue(Workers);
+        if (batchSize < 1 || workers < 1)
+        {
+            await err.WriteLineAsync($"error: --batch-size ({batchSize}) and --workers ({workers}) must be at least 1.");
+            return ExitCodes.BadInput;
+        }
+
+        if (depth is not (50 or 101))
+        {
+            await err.WriteLineAsync($"error: --depth {depth} is not supported; use 101 (the paper's network) or 50.");
+            return ExitCodes.BadInput;
+        }
+
+        string checkpointPath = parse.GetValue(CheckpointPath)!;
+        if (!File.Exists(checkpointPath))
+        {
+            await err.WriteLineAsync($"error: checkpoint '{checkpointPath}' does not exist. Download GTA2Cityscapes_multi-ed35151c.pth (see docs/gta5-cityscapes.md) or give a checkpoint this tool wrote.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            string root = parse.GetValue(Cityscapes)!;
+            string? listPath = parse.GetValue(List);
+            IReadOnlyList<string>? names = listPath is null ? null : ImageList.Read(listPath);
+            var dataset = new CityscapesDataset(root, parse.GetValue(Split)!, names);
+            torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
+
+            using var model = new DeepLabMulti(CityscapesLabels.ClassCount, 3, DeepLabMulti.BlocksForDepth(depth));
+            using (Checkpoint checkpoint = CheckpointReader.Read(checkpointPath))
+            {
+                CheckpointLoadReport report = CheckpointLoader.Load(model, checkpoint, new CheckpointLoadOptions { SkipMismatchedHeads = false });
+                var missing = report.Missing.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+                if (missing.Count > 0)
+                {
+                    await err.WriteLineAsync(
+                        $"error: checkpoint '{checkpointPath}' lacks {missing.Count} weight(s) of the ResNet-{depth} DeepLab-v2 multi-level network, e.g. {string.Join(", ", missing.Take(5))}. " +
+                        "Is it a DeepLabMulti checkpoint of this depth (not the 'Scale.'-prefixed initialisation file, not a discriminator)?");
+                    return ExitCodes.BadInput;
+                }
+
+                if (report.Unexpected.Count > 0)
+                {
+                    await err.WriteLineAsync($"note: ignored {report.Unexpected.Count} checkpoint key(s) the network does not have (as the reference does), e.g. {string.Join(", ", report.Unexpected.Take(3))}.");
+                }
+            }
+
+            model.to(device);
+            model.eval();
+            await err.WriteLineAsync($"Scoring {dataset.Count} images of '{dataset.Split}' on {device} with {Path.GetFileName(checkpointPath)} (ResNet-{depth}, batch {batchSize}).");
+
+            var options = new CityscapesEvaluationOptions
+            {
+                BatchSize = batchSize,
+                LoaderThreads = workers,
+                OutputDirectory = parse.GetValue(Out)!,
+            };
+            var evaluator = new CityscapesEvaluator(batch => MainHead(model, batch), device, options);
+            var progress = new ProgressLine(err);
+            CityscapesEvaluationResult result = await evaluator.EvaluateAsync(dataset, progress, cancellationToken);
+            progress.Finish();
+
+            TextWriter o = parse.Out();
+            await o.WriteLineAsync(result.FormatTable());
+            await o.WriteLineAsync($"Wrote the trainId and colour PNGs of {dataset.Count} image(s), iou.txt and iou.json to '{options.OutputDirectory}'.");
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            await err.WriteLineAsync("Cancelled: the PNGs written so far are complete; no IoU table was written.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is CityscapesDataException or CheckpointException or DeviceUnavailableException)
+        {
+            await err.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static Tensor MainHead(DeepLabMulti model, Tensor batch)
+    {
+        (Tensor aux, Tensor main) = model.forward(batch);
+        aux.Dispose();
+        return main;
+    }
+
+    /// <summary>Renders evaluation progress as one line on stderr (redrawn on a terminal, every 10% otherwise).</summary>
+    private sealed class ProgressLine(TextWriter err) : IProgress<CityscapesEvaluationProgress>
+    {
+        private readonly bool redraw = !Console.IsErrorRedirected && ReferenceEquals(err, Console.Error);
+        private int lastDecile = -1;
+
+        public void Report(CityscapesEvaluationProgress value)
+        {
+            double share = value.Total == 0 ? 1 : (double)value.Done / value.Total;
+            string miou = double.IsNaN(value.RunningMeanIoU) ? "-" : (value.RunningMeanIoU * 100).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            int filled = (int)(share * 30);
+            string line = $"[{new string('#', filled)}{new string('.', 30 - filled)}] {value.Done}/{value.Total} images, running mIoU {miou}";
+            lock (this)
+            {
+                if (redraw)
+                {
+                    err.Write("\r" + line);
+                }
+                else if ((int)(share * 10) > lastDecile)
+                {
+                    lastDecile = (int)(share * 10);
+                    err.WriteLine(line);
+                }
+            }
+        }
+
+        public void Finish()
+        {
+            if (redraw)
+            {
+                err.WriteLine();
+            }
+        }
+    }
+}
