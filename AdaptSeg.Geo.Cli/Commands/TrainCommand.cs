@@ -95,7 +95,7 @@ internal static class TrainRunner
 
         var config = experiment.Config;
         output.WriteLine($"Training {(config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted")}: " +
-            $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.Prepared.BandCount} bands, {config.Classes.Count} classes, " +
+            $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.BandCount} bands, {config.Classes.Count} classes, " +
             $"tiles {config.Data.TileSize}px, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
         if (experiment.InitReport is not null)
         {

@@ -115,9 +115,10 @@ public static class ExperimentConfigValidator
 
     private static void CheckSize(IReadOnlyList<int>? size, string at, List<string> problems)
     {
-        if (size is not null && (size.Count != 2 || size.Any(v => v < 8)))
+        // The discriminator's five stride-2 4x4 convolutions need at least 32 pixels on each side.
+        if (size is not null && (size.Count != 2 || size.Any(v => v < 32)))
         {
-            problems.Add($"{at}: give [width, height], each at least 8.");
+            problems.Add($"{at}: give [width, height], each at least 32 (the discriminator needs it).");
         }
     }
 }

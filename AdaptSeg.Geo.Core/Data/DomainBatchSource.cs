@@ -61,7 +61,7 @@ public sealed class DomainBatchSource : IBatchSource
     }
 
     private int Seed(int iteration, int accumulation, int item) =>
-        HashCode.Combine(options.Seed, iteration, accumulation, item) & int.MaxValue;
+        DeterministicSeed.Derive(options.Seed, iteration, accumulation, item);
 
     private void Draw(PreparedDomain domain, BandStatistics statistics, int seed, Span<float> image, Span<byte> labels)
     {

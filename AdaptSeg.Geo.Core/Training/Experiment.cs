@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Data.Cityscapes;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
 using AdaptSeg.Geo.Runtime;
@@ -16,7 +17,7 @@ namespace AdaptSeg.Geo.Training;
 /// </summary>
 public sealed class Experiment : IDisposable
 {
-    private Experiment(ExperimentConfig config, PreparedDataset prepared, DeepLabMulti network, IReadOnlyList<FcDiscriminator> discriminators,
+    private Experiment(ExperimentConfig config, PreparedDataset? prepared, DeepLabMulti network, IReadOnlyList<FcDiscriminator> discriminators,
         AdversarialTrainer trainer, IBatchSource data, Device device, TrainingRunOptions runOptions, string? initReport)
     {
         Config = config;
@@ -31,7 +32,11 @@ public sealed class Experiment : IDisposable
     }
 
     public ExperimentConfig Config { get; }
-    public PreparedDataset Prepared { get; }
+    /// <summary>The prepared GeoTIFF data; null for the GTA5/Cityscapes benchmark.</summary>
+    public PreparedDataset? Prepared { get; }
+
+    /// <summary>Input bands of the network.</summary>
+    public int BandCount => Network.InputBands;
     public DeepLabMulti Network { get; }
     public IReadOnlyList<FcDiscriminator> Discriminators { get; }
     public AdversarialTrainer Trainer { get; }
@@ -50,14 +55,14 @@ public sealed class Experiment : IDisposable
     public ModelDescription Describe(int iterations) => new()
     {
         Classes = Config.Classes,
-        InputBands = Prepared.BandCount,
+        InputBands = BandCount,
         Blocks = Network.BlocksPerStage,
         Width = Config.Model.Width,
         AsppAllBranches = Config.Model.AsppAllBranches,
         FrozenBatchNormStatistics = Config.Model.FreezeBatchNormStatistics,
-        BandNames = Prepared.BandNames,
-        SourceStatistics = Prepared.Source.Statistics,
-        TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared.Source.Statistics : Prepared.Target.Statistics,
+        BandNames = Prepared?.BandNames,
+        SourceStatistics = Prepared?.Source.Statistics,
+        TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared?.Source.Statistics : Prepared?.Target.Statistics,
         TrainingMode = Config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted",
         Iterations = iterations,
     };
@@ -75,34 +80,32 @@ public sealed class Experiment : IDisposable
             throw new ConfigException(configPath, problems);
         }
 
-        if (config.Data.Prepared is null)
+        PreparedDataset? prepared = null;
+        int bands;
+        if (config.Data.Prepared is not null)
         {
-            throw new ConfigException(configPath, ["$.data: training on the GTA5/Cityscapes layouts is not wired to 'adaptseg train' yet; use a prepared folder."]);
-        }
+            try
+            {
+                prepared = PreparedDataset.Load(ExperimentConfigValidator.Resolve(baseFolder, config.Data.Prepared));
+            }
+            catch (PreparedDatasetException e)
+            {
+                throw new ConfigException(configPath, [$"$.data.prepared: {e.Message}"]);
+            }
 
-        PreparedDataset prepared;
-        try
-        {
-            prepared = PreparedDataset.Load(ExperimentConfigValidator.Resolve(baseFolder, config.Data.Prepared));
+            CheckClasses(configPath, config, prepared.ClassNames, $"the prepared data '{prepared.Folder}'");
+            bands = prepared.BandCount;
         }
-        catch (PreparedDatasetException e)
+        else
         {
-            throw new ConfigException(configPath, [$"$.data.prepared: {e.Message}"]);
-        }
-
-        if (!prepared.ClassNames.SequenceEqual(config.Classes, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new ConfigException(configPath,
-            [
-                $"$.classes: the config lists {config.Classes.Count} classes ({string.Join(", ", config.Classes)}) but the prepared data " +
-                $"'{prepared.Folder}' has {prepared.ClassNames.Count} ({string.Join(", ", prepared.ClassNames)}). Make them the same, in the same order.",
-            ]);
+            CheckClasses(configPath, config, CityscapesLabels.ClassNames, "the Cityscapes trainIds");
+            bands = 3;
         }
 
         Device device = TorchRuntime.ResolveDevice(config.Training.Device);
         torch.manual_seed(config.Training.Seed);
         IReadOnlyList<int> blocks = config.Model.Blocks ?? DeepLabMulti.BlocksForDepth(config.Model.Depth);
-        var network = new DeepLabMulti(config.Classes.Count, prepared.BandCount, blocks,
+        var network = new DeepLabMulti(config.Classes.Count, bands, blocks,
             new DeepLabOptions { AsppAllBranches = config.Model.AsppAllBranches, FrozenBatchNormStatistics = config.Model.FreezeBatchNormStatistics, Width = config.Model.Width });
         string? initReport = null;
         if (config.Model.Init is not null)
@@ -136,23 +139,56 @@ public sealed class Experiment : IDisposable
             SourceOnly = sourceOnly,
         };
         var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
-        var data = new DomainBatchSource(prepared, new DomainBatchOptions
-        {
-            TileSize = config.Data.TileSize,
-            BatchSize = t.BatchSize,
-            IterSize = t.IterSize,
-            MinValidFraction = config.Data.MinValidFraction,
-            SharedNormalisation = config.Data.Normalisation == Normalisation.Shared,
-            Flips = config.Data.Flips,
-            Rotations = config.Data.Rotations,
-            Seed = t.Seed,
-        });
+        IBatchSource data = prepared is not null
+            ? new DomainBatchSource(prepared, new DomainBatchOptions
+            {
+                TileSize = config.Data.TileSize,
+                BatchSize = t.BatchSize,
+                IterSize = t.IterSize,
+                MinValidFraction = config.Data.MinValidFraction,
+                SharedNormalisation = config.Data.Normalisation == Normalisation.Shared,
+                Flips = config.Data.Flips,
+                Rotations = config.Data.Rotations,
+                Seed = t.Seed,
+            })
+            : BenchmarkSource(config, baseFolder, configPath);
 
         string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
-        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = prepared.Folder } }, JsonConfigReader.Options);
+        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = prepared?.Folder } }, JsonConfigReader.Options);
         var runOptions = new TrainingRunOptions(output, t.Iterations, t.CheckpointEvery, effective, config.Data.LoaderThreads,
             Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({(sourceOnly ? "source-only" : "adapted")})");
         return new Experiment(config, prepared, network, discriminators, trainer, data, device, runOptions, initReport);
+    }
+
+    private static void CheckClasses(string configPath, ExperimentConfig config, IReadOnlyList<string> dataClasses, string what)
+    {
+        if (!dataClasses.SequenceEqual(config.Classes, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ConfigException(configPath,
+            [
+                $"$.classes: the config lists {config.Classes.Count} classes ({string.Join(", ", config.Classes)}) but {what} " +
+                $"has {dataClasses.Count} ({string.Join(", ", dataClasses)}). Make them the same, in the same order.",
+            ]);
+        }
+    }
+
+    /// <summary>GTA5 (source) and Cityscapes train (target), preprocessed as the reference.</summary>
+    private static Gta5CityscapesBatchSource BenchmarkSource(ExperimentConfig config, string baseFolder, string configPath)
+    {
+        DataConfig d = config.Data;
+        IReadOnlyList<int> sourceSize = d.SourceSize ?? [Gta5Dataset.DefaultWidth, Gta5Dataset.DefaultHeight];
+        IReadOnlyList<int> targetSize = d.TargetSize ?? [CityscapesDataset.DefaultWidth, CityscapesDataset.DefaultHeight];
+        try
+        {
+            var gta5 = new Gta5Dataset(ExperimentConfigValidator.Resolve(baseFolder, d.Gta5!), null, sourceSize[0], sourceSize[1]);
+            var cityscapes = new CityscapesDataset(ExperimentConfigValidator.Resolve(baseFolder, d.Cityscapes!), "train", null, requireLabels: false);
+            return new Gta5CityscapesBatchSource(gta5, cityscapes, config.Training.BatchSize, config.Training.IterSize, config.Training.Seed,
+                targetSize[0], targetSize[1], mirror: d.Flips);
+        }
+        catch (CityscapesDataException e)
+        {
+            throw new ConfigException(configPath, [$"$.data: {e.Message}"]);
+        }
     }
 
     public void Dispose()

@@ -20,7 +20,7 @@ public sealed class CudaTuningTests
         using var x = arange(2 * 3 * 4 * 5, dtype: ScalarType.Float32).reshape(2, 3, 4, 5);
         using var y = CudaTuning.ToChannelsLast(x);
         Assert.Equal(x.shape, y.shape);
-        Assert.True(x.equal(y).item<bool>());
+        Assert.True(x.eq(y).all().item<bool>());
         Assert.Equal([60L, 1, 15, 3], y.stride());
     }
 }
