@@ -124,8 +124,8 @@ internal sealed class BenchStitchCommand
                 ? $"network       ResNet-{parse.GetValue(Depth)} width {parse.GetValue(Width)}, batch {parse.GetValue(Batch)}, {summary.Elapsed.TotalMilliseconds / Math.Max(1, summary.Tiles):F1} ms per tile"
                 : "network       none (model-free one-hot predictor)");
             o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
-            o.WriteLine($"throughput    {summary.MegapixelsPerSecond:F1} MPix/s wall-clock");
-            o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):F1} MPix per CPU-second (steadier on a shared machine)");
+            o.WriteLine($"throughput    {summary.MegapixelsPerSecond:G3} MPix/s wall-clock");
+            o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):G3} MPix per CPU-second (steadier on a shared machine)");
             o.WriteLine($"peak memory   {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB working set (whole process)");
             return ExitCodes.Success;
         }
