@@ -38,7 +38,7 @@ internal static class BenchTrainCommand
         {
             Preset, Depth, Width, Scale, Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
         };
-        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, () => Run(parse, token))));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
     }
 

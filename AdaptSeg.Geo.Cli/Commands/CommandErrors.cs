@@ -5,11 +5,11 @@ namespace AdaptSeg.Geo.Cli.Commands;
 /// <summary>Maps the library's bad-input exceptions to exit code 2 with their message, and cancellation to 130.</summary>
 internal static class CommandErrors
 {
-    public static int Run(ParseResult parse, Func<int> action)
+    public static int Run(ParseResult parse, CancellationToken cancellationToken, Func<CancellationToken, int> action)
     {
         try
         {
-            return action();
+            return SignalCancellation.Run(cancellationToken, action);
         }
         catch (OperationCanceledException)
         {

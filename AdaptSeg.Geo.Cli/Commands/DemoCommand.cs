@@ -62,7 +62,7 @@ internal sealed class DemoCommand
         {
             Out, Device, Iterations, Full, Repository,
         };
-        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, () => Run(parse, token))));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
     }
 

@@ -78,7 +78,7 @@ internal sealed class EvaluateCityscapesCommand
         {
             CheckpointPath, Cityscapes, List, Split, Out, Device, BatchSize, Depth, Workers,
         };
-        command.SetAction(RunAsync);
+        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => RunAsync(parse, t).GetAwaiter().GetResult())));
         return command;
     }
 

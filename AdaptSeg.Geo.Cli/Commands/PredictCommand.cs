@@ -125,7 +125,7 @@ internal sealed class PredictCommand
             Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
             Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
         };
-        command.SetAction((parse, token) => Task.FromResult(Run(parse, factory, token)));
+        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, factory, t))));
         return command;
     }
 

@@ -43,31 +43,8 @@ internal sealed partial class PrepareCommand
 
     private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
-        // Ctrl+C / SIGTERM cancel the work here, whatever the invocation's own signal handling is
-        // (System.CommandLine only handles them when ProcessTerminationTimeout is set, and then
-        // ends the process after a grace period while GDAL may still be flushing a chunk). Process
-        // exit is also held until the partial output is deleted, so nothing half-written remains.
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            cancel.Cancel();
-        }
-
-        using var sigInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var finished = new ManualResetEventSlim();
-        EventHandler holdExit = (_, _) => finished.Wait(TimeSpan.FromMinutes(2));
-        AppDomain.CurrentDomain.ProcessExit += holdExit;
-        try
-        {
-            return Prepare(parse, cancel.Token);
-        }
-        finally
-        {
-            finished.Set();
-            AppDomain.CurrentDomain.ProcessExit -= holdExit;
-        }
+        // Ctrl+C / SIGTERM cancel the work; process exit waits until the partial output is deleted.
+        return SignalCancellation.Run(cancellationToken, token => Prepare(parse, token));
     }
 
     private static int Prepare(ParseResult parse, CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ internal sealed class TrainCommand
         {
             ConfigFile, Resume, Output, Device, Iterations, Mode,
         };
-        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, () => Run(parse, token))));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
     }
 
