@@ -116,7 +116,7 @@ internal sealed class BenchCommand
             return ExitCodes.BadInput;
         }
 
-        long peakBefore = PeakWorkingSetBytes();
+        double peakBeforeMiB = ProcessMemory.PeakWorkingSetMiB();
         using var model = new DeepLabMulti(classes, bands, DeepLabMulti.BlocksForDepth(depth));
         long parameters = model.parameters().Sum(p => p.numel());
         model.to(device, dtype);
@@ -159,9 +159,8 @@ internal sealed class BenchCommand
             $"forward (eval, no grad): {mean:F1} ms per image mean, {median:F1} median, {times[0]:F1} min, {times[^1]:F1} max over {iterations} iteration(s) of batch {batch}; {1000 / mean:F2} images/s"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"process CPU time: {cpuMs:F1} ms per image (all threads; compare with the wall time to see how much CPU the run got)"));
-        long peak = PeakWorkingSetBytes();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"peak memory (process peak working set, VmHWM): {peak / 1048576.0:F0} MiB (before building the network: {peakBefore / 1048576.0:F0} MiB)"));
+            $"peak memory (process peak working set, VmHWM): {ProcessMemory.PeakWorkingSetMiB():F0} MiB (before building the network: {peakBeforeMiB:F0} MiB)"));
         if (device.type == DeviceType.CUDA)
         {
             o.WriteLine("GPU peak memory: not exposed by TorchSharp; watch nvidia-smi while this runs.");
@@ -218,25 +217,5 @@ internal sealed class BenchCommand
         aux.Dispose();
         main.Dispose();
         return clock.Elapsed.TotalMilliseconds;
-    }
-
-    /// <summary>The process's peak resident set (VmHWM in /proc/self/status on Linux).</summary>
-    private static long PeakWorkingSetBytes()
-    {
-        const string StatusFile = "/proc/self/status";
-        if (File.Exists(StatusFile))
-        {
-            foreach (string line in File.ReadLines(StatusFile))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    string kilobytes = line["VmHWM:".Length..].Trim().Split(' ')[0];
-                    return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-
-        using var process = Process.GetCurrentProcess();
-        return process.PeakWorkingSet64;
     }
 }

@@ -126,7 +126,7 @@ internal sealed class BenchStitchCommand
             o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
             o.WriteLine($"throughput    {summary.MegapixelsPerSecond:G3} MPix/s wall-clock");
             o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):G3} MPix per CPU-second (steadier on a shared machine)");
-            o.WriteLine($"peak memory   {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB working set (whole process)");
+            o.WriteLine($"peak memory   {ProcessMemory.PeakWorkingSetMiB():F0} MiB working set (whole process, VmHWM)");
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
