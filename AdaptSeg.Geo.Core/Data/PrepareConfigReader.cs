@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;

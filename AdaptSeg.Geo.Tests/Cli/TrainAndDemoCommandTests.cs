@@ -49,7 +49,7 @@ public sealed class TrainCommandTests(PreparedExperimentFixture prepared) : ICla
         var (code, output, error) = await CliRunner.RunAsync("train", "--config", config);
         Assert.Equal(2, code);
         Assert.Contains("$.training.lerningRate: unknown key (did you mean 'learningRate'?)", error);
-        Assert.Contains("$.training.batchSize: expected a number", error);
+        Assert.Contains("$.training.batchSize: expected a whole number, found the string \"four\"", error);
         Assert.Contains("bad.json", error);
         Assert.Equal("", output);
 

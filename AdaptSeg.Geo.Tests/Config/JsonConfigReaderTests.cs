@@ -19,7 +19,7 @@ public sealed class JsonConfigReaderTests
         var e = Assert.Throws<ConfigException>(() => JsonConfigReader.Parse<ExperimentConfig>(json, "exp.json"));
         Assert.Equal(4, e.Problems.Count);
         Assert.Contains(e.Problems, p => p.StartsWith("$.data.tileSise: unknown key (did you mean 'tileSize'?)", StringComparison.Ordinal));
-        Assert.Contains(e.Problems, p => p.StartsWith("$.model.depth: expected a number", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("$.model.depth: expected a whole number, found the string \"deep\"", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("$.training.mode: expected one of \"adapted\", \"source-only\"", StringComparison.Ordinal));
         Assert.Contains(e.Problems, p => p.StartsWith("$.training.extra: unknown key", StringComparison.Ordinal));
         Assert.Contains("exp.json", e.Message);
@@ -29,7 +29,7 @@ public sealed class JsonConfigReaderTests
     public void Parse_MissingRequiredKeys_NamesThem()
     {
         var e = Assert.Throws<ConfigException>(() => JsonConfigReader.Parse<ExperimentConfig>("{ }", "exp.json"));
-        Assert.Equal(["$.classes: required key is missing.", "$.data: required key is missing."], e.Problems.Order());
+        Assert.Equal(["$.classes: required, but missing.", "$.data: required, but missing."], e.Problems.Order());
     }
 
     [Fact]

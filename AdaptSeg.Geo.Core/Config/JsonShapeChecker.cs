@@ -2,14 +2,14 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>
 /// Checks a JSON document against a record type BEFORE deserialising it, so every problem is
 /// reported at once with its JSON path (System.Text.Json stops at the first): unknown keys,
 /// missing required members, wrong value kinds, nulls where a value is needed. Keys are camelCase.
 /// </summary>
-internal static class JsonShapeChecker
+public static class JsonShapeChecker
 {
     private static readonly NullabilityInfoContext Nullability = new();
 
@@ -35,16 +35,25 @@ internal static class JsonShapeChecker
         {
             Expect(element, JsonValueKind.String, path, "a string", problems);
         }
-        else if (type == typeof(int))
+        else if (type == typeof(int) || type == typeof(long))
         {
-            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out _))
+            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value) || (type == typeof(int) && value is < int.MinValue or > int.MaxValue))
             {
                 problems.Add($"{path}: expected a whole number, found {Describe(element)}.");
             }
         }
-        else if (type == typeof(double))
+        else if (type == typeof(double) || type == typeof(float))
         {
             Expect(element, JsonValueKind.Number, path, "a number", problems);
+        }
+        else if (type.IsEnum)
+        {
+            // Enums are written in kebab-case ("source-only"), as JsonConfigReader's converter reads them.
+            var names = Enum.GetNames(type).Select(n => JsonNamingPolicy.KebabCaseLower.ConvertName(n)).ToList();
+            if (element.ValueKind != JsonValueKind.String || !names.Contains(element.GetString()!))
+            {
+                problems.Add($"{path}: expected one of {string.Join(", ", names.Select(n => $"\"{n}\""))}, found {Describe(element)}.");
+            }
         }
         else if (type == typeof(bool))
         {
