@@ -135,7 +135,6 @@ internal sealed class DemoCommand
         foreach (string mode in modes)
         {
             string mask = Path.Combine(output, "masks", $"{mode}.tif");
-            DeleteMask(mask);
             using (var predictor = (NetworkTilePredictor)new CheckpointPredictorFactory().Create(models[mode].ModelPath, parse.GetValue(Device)!))
             {
                 var request = new PredictionRequest
@@ -246,14 +245,6 @@ internal sealed class DemoCommand
         if (folder is not null && Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static void DeleteMask(string path)
-    {
-        foreach (string p in new[] { path, path + ".aux.xml" })
-        {
-            File.Delete(p);
         }
     }
 }

@@ -57,7 +57,7 @@ public static class Gdal
             // Decode with all cores; keep GDAL's block cache bounded so memory does not grow with raster size.
             SetDefault("GDAL_NUM_THREADS", "ALL_CPUS");
             SetDefault("GDAL_CACHEMAX", "256");
-            // Never let GDAL write .aux.xml sidecars next to a user's input when it computes statistics.
+            // PAM .aux.xml sidecars carry category names and attribute tables (ours and the sample labels').
             SetDefault("GDAL_PAM_ENABLED", "YES");
             Volatile.Write(ref initialised, true);
         }
