@@ -117,7 +117,8 @@ public sealed class TrainingSession
             return new TrainingBatch(
                 tensor(b.SourceImages, [b.Batch, b.Bands, b.SourceHeight, b.SourceWidth]).to(dtype).to(device),
                 tensor(b.SourceLabels, [b.Batch, b.SourceHeight, b.SourceWidth]).to(ScalarType.Int64).to(device),
-                tensor(b.TargetImages, [b.Batch, b.Bands, b.TargetHeight, b.TargetWidth]).to(dtype).to(device));
+                tensor(b.TargetImages, [b.Batch, b.Bands, b.TargetHeight, b.TargetWidth]).to(dtype).to(device),
+                b.TargetLabels is null ? null : tensor(b.TargetLabels, [b.Batch, b.TargetHeight, b.TargetWidth]).to(ScalarType.Int64).to(device));
         }).ToList();
         return trainer.Step(iteration, tensors);
     }
