@@ -16,47 +16,88 @@ namespace AdaptSeg.Geo.Runtime;
 /// were allocating. A no-GC region around each training step keeps collections (and so those
 /// finalizers) out of the step; the garbage of a step is collected at the start of the next one,
 /// when none of its native calls is running any more. If the step allocates more than the
-/// budget the region ends early and a collection may run, so the budget is generous.
+/// budget the region ends early and a collection may run, so the budget is generous (1 GiB of
+/// address space; only what is allocated is touched).
 /// </remarks>
 public sealed class NoGcRegion : IDisposable
 {
-    private readonly bool started;
+    /// <summary>The first budget tried; halved down to 8 MiB when the GC refuses it.</summary>
+    public const long DefaultBudgetBytes = 1L << 30;
 
-    /// <summary>Starts a region with room for <paramref name="budgetBytes"/> of allocations (all threads).</summary>
-    public NoGcRegion(long budgetBytes = 128L << 20)
+    // The region is process-wide, so concurrent holders (two trainers in one process, as in the
+    // test suite or a library user running runs side by side) share one: the first starts it,
+    // the last ends it. Ending it while another step is still inside would let a collection,
+    // and so the finalizer race, into that step.
+    private static readonly Lock Gate = new();
+    private static int holders;
+    private static bool regionStarted;
+    private bool disposed;
+
+    /// <summary>Enters the process-wide region, starting it with room for <paramref name="budgetBytes"/> of allocations (all threads) when no other holder has.</summary>
+    public NoGcRegion(long budgetBytes = DefaultBudgetBytes)
     {
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        lock (Gate)
         {
-            return; // already inside one (nested use)
-        }
-
-        for (long budget = budgetBytes; budget >= 8L << 20 && !started; budget /= 2)
-        {
-            try
+            if (holders++ > 0 || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
             {
-                started = GC.TryStartNoGCRegion(budget);
+                return; // already in force (another holder, or a region started outside this class)
             }
-            catch (ArgumentOutOfRangeException)
+
+            for (long budget = budgetBytes; budget >= 8L << 20 && !regionStarted; budget /= 2)
             {
-                // Larger than this GC allows: try half.
+                try
+                {
+                    regionStarted = GC.TryStartNoGCRegion(budget);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    // Larger than this GC allows: try half.
+                }
             }
         }
     }
 
-    /// <summary>Whether the region is in force (false when the GC refused or the budget ran out).</summary>
-    public bool Active => started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+    /// <summary>Whether a region is in force now (false when the GC refused or the budget ran out).</summary>
+    public static bool Active => GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+
+    /// <summary>How many holders are inside the region now.</summary>
+    public static int Holders
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return holders;
+            }
+        }
+    }
 
     public void Dispose()
     {
-        if (started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        lock (Gate)
         {
-            try
+            if (disposed)
             {
-                GC.EndNoGCRegion();
+                return;
             }
-            catch (InvalidOperationException)
+
+            disposed = true;
+            if (--holders > 0 || !regionStarted)
             {
-                // The budget was exceeded and the runtime already ended the region.
+                return;
+            }
+
+            regionStarted = false;
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            {
+                try
+                {
+                    GC.EndNoGCRegion();
+                }
+                catch (InvalidOperationException)
+                {
+                    // The budget was exceeded and the runtime already ended the region.
+                }
             }
         }
     }

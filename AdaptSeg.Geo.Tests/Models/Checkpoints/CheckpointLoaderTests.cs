@@ -8,6 +8,13 @@ namespace AdaptSeg.Geo.Tests.Models.Checkpoints;
 
 public sealed class CheckpointLoaderTests
 {
+    /// <remarks>
+    /// The forward runs in float64 on the loaded float32 weights. A float32 forward is no test of
+    /// loading: its accumulation order depends on the CPU's vector width, and this discriminator
+    /// (formula weights, five layers of cancelling sums) turns that rounding into differences of
+    /// 0.5 % (AVX2) to 0.9 % (AVX-512) of its six outputs, measured on one machine. In float64 the
+    /// only difference to the reference is the float32 rounding of the weights.
+    /// </remarks>
     [Theory]
     [InlineData("fc_discriminator_19c_formula.pth")]
     [InlineData("fc_discriminator_19c_formula_legacy.pth")]
@@ -17,6 +24,7 @@ public sealed class CheckpointLoaderTests
         double[] expected = FixtureJson.Doubles(doc.RootElement.GetProperty("out"));
         using var scope = NewDisposeScope();
         var d = new FcDiscriminator(19);
+        d.to(ScalarType.Float64);
         CheckpointLoadReport report;
         using (Checkpoint checkpoint = CheckpointReader.Read(TestPaths.Fixture(name)))
         {
@@ -25,15 +33,21 @@ public sealed class CheckpointLoaderTests
 
         Assert.True(report.IsComplete, report.Describe());
         Assert.Equal(10, report.Loaded.Count);
-        Assert.Equal(0.0080975594f, d.state_dict()["conv1.weight"][0, 0, 0, 0].item<float>(), 9);
+        int j = 0;
+        foreach (var (key, loaded) in d.state_dict())
+        {
+            Tensor formula = FormulaWeights.Values(key, loaded.shape, j++).to(ScalarType.Float32).to(ScalarType.Float64);
+            Assert.True(loaded.reshape(-1).eq(formula).all().item<bool>(), $"{key}: the loaded values are not the formula's float32 values");
+        }
 
         d.eval();
         using var noGrad = torch.no_grad();
-        Tensor input = FormulaForTests.Input([1, 19, 64, 96], 0.3).softmax(1).to(ScalarType.Float32);
-        float[] actual = d.call(input).data<float>().ToArray();
+        Tensor input = FormulaForTests.Input([1, 19, 64, 96], 0.3).softmax(1);
+        double[] actual = d.call(input).data<double>().ToArray();
+        double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5 * Math.Abs(expected[i]), $"out[{i}]: expected {expected[i]:R}, got {actual[i]:R}");
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4 * scale, $"out[{i}]: expected {expected[i]:R}, got {actual[i]:R}");
         }
     }
 
