@@ -77,7 +77,7 @@ internal sealed partial class PrepareCommand
             err.WriteLine("prepare: cancelled; no output was written.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is PrepareConfigException or PrepareInputException or PreparedDatasetException)
+        catch (Exception e) when (e is PrepareConfigException or PrepareInputException or PreparedDatasetException or AdaptSeg.Geo.Raster.UnsafePathException)
         {
             err.WriteLine();
             err.WriteLine($"error: {e.Message}");

@@ -8,8 +8,10 @@ namespace AdaptSeg.Geo.Evaluation;
 /// Sliding-window prediction of a whole raster into a class mask (and optionally a probability
 /// raster and class polygons): the entry point <c>adaptseg predict</c> calls once it has a
 /// predictor. Streams (see <see cref="SlidingWindowPredictor"/>); every output is written under a
-/// temporary name and renamed when it is complete (mask and probabilities after the last row,
-/// polygons after them), so an error or Ctrl+C leaves none half-written.
+/// temporary name and all are renamed together once every one is complete (a failed rename takes
+/// back those already renamed), so an error or Ctrl+C leaves none half-written and no run leaves
+/// only some of its outputs. A tile larger than the raster is clamped to it, and settings whose
+/// buffers would not fit in memory are refused before anything is allocated.
 /// </summary>
 public static class RasterPrediction
 {
@@ -28,7 +30,15 @@ public static class RasterPrediction
             throw new ArgumentException($"{legend.Count} class names were given but the model predicts {predictor.ClassCount} classes; give {predictor.ClassCount} names.", nameof(request));
         }
 
-        var stitcher = new SlidingWindowPredictor(input, bands, predictor, request.Stitch);
+        StitchOptions stitch = request.Stitch;
+        int tile = PredictionMemory.ClampTile(stitch.TileSize, input.Width, input.Height);
+        if (tile != stitch.TileSize)
+        {
+            stitch = stitch with { TileSize = tile, Overlap = Math.Min(stitch.Overlap, tile - 1) };
+        }
+
+        PredictionMemory.ThrowIfTooLarge(stitch, input.Width, input.Height, bands.Count, predictor.ClassCount);
+        var stitcher = new SlidingWindowPredictor(input, bands, predictor, stitch);
         using ClassMaskWriter mask = ClassMaskWriter.Create(request.MaskPath, input, legend, request.MaskOptions);
         using ProbabilityRasterWriter? probabilities = request.ProbabilityPath is null
             ? null
@@ -38,13 +48,16 @@ public static class RasterPrediction
 
         stitcher.Run(sink, progress, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        mask.Commit();
-        probabilities?.Commit();
+        mask.Finish();
+        probabilities?.Finish();
         if (vectors is not null)
         {
-            ClassPolygonizer.Write(mask.Path, vectors.TemporaryPath, legend, request.VectorOptions, cancellationToken);
-            vectors.Commit();
+            ClassPolygonizer.Write(mask.Output.TemporaryPath, vectors.TemporaryPath, legend, request.VectorOptions, cancellationToken);
         }
+
+        // All or nothing: if one rename fails, the outputs already renamed are taken back.
+        cancellationToken.ThrowIfCancellationRequested();
+        PendingOutput.CommitAll([mask.Output, probabilities?.Output, vectors]);
 
         return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, input.Width, input.Height, stitcher.TileCount, clock.Elapsed);
     }
