@@ -258,6 +258,25 @@ public sealed class DataSafetyCommandTests
         hashes.AssertUnchanged();
     }
 
+    [Fact]
+    public async Task Prepare_OverwritePreparedFolderThatHoldsTheConfig_Exit2NothingChanged()
+    {
+        using var temp = new TempDirectory();
+        string old = temp.File("prepared");
+        Directory.CreateDirectory(old);
+        File.WriteAllText(Path.Combine(old, "prepared.json"), "{}");
+        string config = Path.Combine(old, "prepare.json");
+        File.WriteAllText(config, File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "sample-configs", "prepare-olinda-to-cbers.json"))
+            .Replace("../sample-data/", TestPaths.SampleData("x")[..^1], StringComparison.Ordinal));
+        var hashes = FileHashes.Of(old);
+
+        var (code, _, error) = await CliRunner.RunAsync("prepare", "--config", config, "--out", old, "--overwrite");
+
+        Assert.True(code == 2, error);
+        Assert.Contains($"--out '{old}' holds the input --config", error);
+        hashes.AssertUnchanged();
+    }
+
     [Theory]
     [InlineData("..")]
     [InlineData(".")]
