@@ -46,13 +46,27 @@ public static class RasterPrediction
         using var vectors = request.VectorPath is null ? null : new PendingOutput(request.VectorPath);
         IPredictionSink sink = probabilities is null ? mask : new CompositeSink([mask, probabilities]);
 
-        stitcher.Run(sink, progress, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        mask.Finish();
-        probabilities?.Finish();
-        if (vectors is not null)
+        try
         {
-            ClassPolygonizer.Write(mask.Output.TemporaryPath, vectors.TemporaryPath, legend, request.VectorOptions, cancellationToken);
+            stitcher.Run(sink, progress, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            mask.Finish();
+            probabilities?.Finish();
+            if (vectors is not null)
+            {
+                try
+                {
+                    ClassPolygonizer.Write(mask.Output.TemporaryPath, vectors.TemporaryPath, legend, request.VectorOptions, cancellationToken);
+                }
+                catch (GdalException e)
+                {
+                    throw new GdalException($"Writing the polygons '{vectors.FinalPath}' failed (a full disk or a folder that is not writable?).", e.GdalMessage, vectors.FinalPath);
+                }
+            }
+        }
+        catch (GdalException e)
+        {
+            throw Named(e, [mask.Output, probabilities?.Output, vectors]);
         }
 
         // All or nothing: if one rename fails, the outputs already renamed are taken back.
@@ -60,5 +74,25 @@ public static class RasterPrediction
         PendingOutput.CommitAll([mask.Output, probabilities?.Output, vectors]);
 
         return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, input.Width, input.Height, stitcher.TileCount, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The error with the outputs' temporary names replaced by their final names (the user knows
+    /// those), saying that no output of the run was kept.
+    /// </summary>
+    private static GdalException Named(GdalException e, IEnumerable<PendingOutput?> outputs)
+    {
+        string message = e.Message;
+        string? path = e.Path;
+        foreach (PendingOutput output in outputs.OfType<PendingOutput>())
+        {
+            message = message.Replace(output.TemporaryPath, output.FinalPath, StringComparison.Ordinal);
+            if (path is not null && path.StartsWith(output.TemporaryPath, StringComparison.Ordinal))
+            {
+                path = output.FinalPath;
+            }
+        }
+
+        return message == e.Message && path == e.Path ? e : new GdalException(message + " No output of this run was kept.", null, path);
     }
 }

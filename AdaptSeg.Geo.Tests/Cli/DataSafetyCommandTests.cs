@@ -85,9 +85,37 @@ public sealed class DataSafetyCommandTests
                 "--probabilities", Path.Combine(full, "p.tif"), "--probability-format", "float32", "--tile-size", "64");
 
             Assert.True(code is 1 or 2, $"exit {code}: {error}");
-            Assert.Contains("p.tif", error);
+            Assert.True(error.Contains(Path.Combine(full, "p.tif"), StringComparison.Ordinal), error);
+            Assert.DoesNotContain(".partial-", error);
             Assert.DoesNotContain("mask ", output);
             Assert.False(File.Exists(temp.File("mask.tif")), "the mask was committed although the run failed");
+            Assert.Empty(Directory.GetFileSystemEntries(full));
+            Assert.Equal(["full", "in.tif"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order());
+            hashes.AssertUnchanged();
+        }
+        finally
+        {
+            TmpfsFactAttribute.Unmount(full);
+        }
+    }
+
+    [TmpfsFact]
+    public async Task Predict_VectorsOnFullDisk_MaskAndProbabilitiesNotCommittedEither()
+    {
+        using var temp = new TempDirectory();
+        string input = Labels(temp.File("in.tif"), 120, 90, noisy: true);
+        string full = temp.File("full");
+        Directory.CreateDirectory(full);
+        Assert.True(TmpfsFactAttribute.Mount(full, "24k"), "mount -t tmpfs failed");
+        try
+        {
+            var hashes = FileHashes.Of(input);
+            var (code, _, error) = await RunPredict("--input", input, "--output", temp.File("mask.tif"), "--checkpoint", "m",
+                "--probabilities", temp.File("p.tif"), "--vectors", Path.Combine(full, "classes.gpkg"), "--tile-size", "64");
+
+            Assert.True(code is 1 or 2, $"exit {code}: {error}");
+            Assert.True(error.Contains($"Writing the polygons '{Path.Combine(full, "classes.gpkg")}' failed", StringComparison.Ordinal), error);
+            Assert.DoesNotContain(".partial-", error);
             Assert.Empty(Directory.GetFileSystemEntries(full));
             Assert.Equal(["full", "in.tif"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order());
             hashes.AssertUnchanged();
