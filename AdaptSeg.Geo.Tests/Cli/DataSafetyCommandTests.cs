@@ -215,6 +215,27 @@ public sealed class DataSafetyCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_JsonExistsWithoutOverwrite_Exit2ThenReplacedWithIt()
+    {
+        using var temp = new TempDirectory();
+        string prediction = Labels(temp.File("mask.tif"));
+        string reference = Labels(temp.File("reference.tif"));
+        string json = temp.File("report.json");
+        File.WriteAllText(json, "an older report");
+        var hashes = FileHashes.Of(prediction, reference, json);
+
+        var (code, _, error) = await CliRunner.RunAsync("evaluate", "--prediction", prediction, "--reference", reference, "--classes", "a,b,c", "--json", json);
+        Assert.Equal(2, code);
+        Assert.Contains($"--json '{json}' already exists; choose another name or add --overwrite.", error);
+        hashes.AssertUnchanged();
+
+        (code, _, error) = await CliRunner.RunAsync("evaluate", "--prediction", prediction, "--reference", reference, "--classes", "a,b,c", "--json", json, "--overwrite");
+        Assert.True(code == 0, error);
+        Assert.Contains("miou_percent", File.ReadAllText(json));
+        FileHashes.Of(prediction, reference).AssertUnchanged();
+    }
+
+    [Fact]
     public async Task Evaluate_RastersDoNotOverlap_Exit2NoOverlappingPixels()
     {
         using var temp = new TempDirectory();

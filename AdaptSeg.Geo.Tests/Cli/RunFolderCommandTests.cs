@@ -77,6 +77,16 @@ public sealed class RunFolderCommandTests(PreparedExperimentFixture prepared) : 
         configHash.AssertUnchanged();
     }
 
+    [Fact]
+    public async Task Train_ResumeAndRestartTogether_Exit2BeforeAnyWork()
+    {
+        string config = prepared.WriteExperiment("both");
+        var (code, _, error) = await CliRunner.RunAsync("train", "--config", config, "--resume", "--restart");
+        Assert.Equal(2, code);
+        Assert.Contains("give one of them", error);
+        Assert.False(Directory.Exists(prepared.RunFolder("both")));
+    }
+
     private static Dictionary<string, string> Snapshot(string folder) =>
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(
             f => Path.GetRelativePath(folder, f),
