@@ -29,6 +29,16 @@ public static class AdaptSegCli
     /// <summary>Parses and runs. Parse errors exit with <see cref="ExitCodes.BadInput"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // A name that was not valid UTF-8 reaches .NET with U+FFFD in place of its bytes: it could not
+        // be opened, and an output would be written under another name. Refuse it before any work.
+        if (args.FirstOrDefault(a => a.Contains('\uFFFD', StringComparison.Ordinal)) is { } garbled)
+        {
+            await error.WriteLineAsync(
+                $"error: the argument '{garbled}' is not valid UTF-8 (the undecodable bytes show as U+FFFD), so the file it names cannot be named exactly. " +
+                "Rename the file or folder to a UTF-8 name (convmv -f latin1 -t utf8 --notest NAME) or run in a UTF-8 locale.");
+            return ExitCodes.BadInput;
+        }
+
         RootCommand root = BuildRoot();
         ParseResult parse = root.Parse(args);
         // Ctrl+C / SIGTERM cancel the command's token; the command then has up to a minute to finish

@@ -29,6 +29,11 @@ internal sealed class EvaluateCommand
         Description = "Also write the report as JSON to this file (scores in percent, undefined ones null).",
     };
 
+    private static readonly Option<bool> Overwrite = new("--overwrite")
+    {
+        Description = "Replace an existing --json file (never one of the input rasters).",
+    };
+
     public static Command Create()
     {
         var command = new Command("evaluate",
@@ -40,6 +45,7 @@ internal sealed class EvaluateCommand
             Reference,
             Classes,
             Json,
+            Overwrite,
         };
         command.SetAction(Run);
         return command;
@@ -53,11 +59,14 @@ internal sealed class EvaluateCommand
             string? classes = parse.GetValue(Classes);
             IReadOnlyList<string>? names = classes is null ? null : CommandArguments.ParseNames(classes, "--classes");
             string? jsonPath = parse.GetValue(Json);
+            string prediction = parse.GetValue(Prediction)!;
+            string reference = parse.GetValue(Reference)!;
+            OutputGuard.Check([("--prediction", prediction), ("--reference", reference)], [("--json", jsonPath)], parse.GetValue(Overwrite));
             using PendingOutput? json = jsonPath is null ? null : new PendingOutput(jsonPath);
             EvaluationReport report;
             using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
             {
-                report = RasterEvaluator.Evaluate(parse.GetValue(Prediction)!, parse.GetValue(Reference)!, names, progress, cancellationToken);
+                report = RasterEvaluator.Evaluate(prediction, reference, names, progress, cancellationToken);
             }
 
             if (report.ReferenceReprojected)

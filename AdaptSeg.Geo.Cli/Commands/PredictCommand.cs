@@ -134,7 +134,7 @@ internal sealed class PredictCommand
         TextWriter err = parse.Err();
         try
         {
-            PredictionRequest request = BuildRequest(parse);
+            PredictionRequest request = BuildRequest(parse, err);
             ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             if (request.Legend is null && predictor is NetworkTilePredictor network)
             {
@@ -180,10 +180,11 @@ internal sealed class PredictCommand
     }
 
     /// <summary>Cross-option checks first, before any model is loaded or file written.</summary>
-    private static PredictionRequest BuildRequest(ParseResult parse)
+    private static PredictionRequest BuildRequest(ParseResult parse, TextWriter err)
     {
         string input = parse.GetValue(Input)!;
-        if (!File.Exists(input))
+        OutputGuard.ThrowIfNotUtf8("--input", input);
+        if (!OutputGuard.IsRemote(input) && !File.Exists(input))
         {
             throw new FileNotFoundException($"The input raster '{input}' does not exist. Check --input.", input);
         }
@@ -195,11 +196,21 @@ internal sealed class PredictCommand
             var other => throw new ArgumentException($"--blend '{other}' is not known; use hann or center-crop."),
         };
         int tile = parse.GetValue(TileSize);
-        int overlap = parse.GetValue(Overlap) ?? (blend == BlendMode.Hann ? tile / 2 : tile / 8);
-        if (tile < 16 || overlap < 0 || overlap >= tile)
+        int? givenOverlap = parse.GetValue(Overlap);
+        if (tile < 16 || givenOverlap is { } o0 && (o0 < 0 || o0 >= tile))
         {
-            throw new ArgumentException($"--tile-size {tile} with --overlap {overlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
+            throw new ArgumentException($"--tile-size {tile} with --overlap {givenOverlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
         }
+
+        (int width, int height) = RasterSize(input);
+        int clamped = PredictionMemory.ClampTile(tile, width, height);
+        if (clamped != tile)
+        {
+            err.WriteLine($"note: --tile-size {tile} is larger than the raster ({width}x{height}); using {clamped}, one tile across.");
+            tile = clamped;
+        }
+
+        int overlap = givenOverlap is { } o1 ? Math.Min(o1, tile - 1) : blend == BlendMode.Hann ? tile / 2 : tile / 8;
 
         var stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = parse.GetValue(BatchSize) };
         stitch.Validate();
@@ -221,16 +232,10 @@ internal sealed class PredictCommand
         polygons.Validate();
         string output = parse.GetValue(Output)!;
         string? probabilities = parse.GetValue(Probabilities);
-        var outputs = new[] { output, probabilities, vectors }.OfType<string>().Select(Path.GetFullPath).ToList();
-        if (outputs.Distinct().Count() != outputs.Count || outputs.Contains(Path.GetFullPath(input)))
-        {
-            throw new ArgumentException("--output, --probabilities, --vectors and --input must all be different files.");
-        }
-
-        if (!parse.GetValue(Overwrite) && outputs.FirstOrDefault(File.Exists) is { } existing)
-        {
-            throw new IOException($"'{existing}' already exists; choose another name or add --overwrite.");
-        }
+        OutputGuard.Check(
+            [("--input", input), ("--checkpoint", parse.GetValue(Checkpoint))],
+            [("--output", output), ("--probabilities", probabilities), ("--vectors", vectors)],
+            parse.GetValue(Overwrite));
 
         string? classes = parse.GetValue(Classes);
         string? bands = parse.GetValue(Bands);
@@ -247,5 +252,11 @@ internal sealed class PredictCommand
             VectorPath = vectors,
             VectorOptions = polygons,
         };
+    }
+
+    private static (int Width, int Height) RasterSize(string input)
+    {
+        using GdalDataset dataset = GdalDataset.Open(input);
+        return (dataset.Width, dataset.Height);
     }
 }

@@ -53,6 +53,8 @@ internal sealed partial class PrepareCommand
         try
         {
             PrepareConfig config = BuildConfig(parse);
+            // The scenes and the AOI are checked by the preparer; the config file is the CLI's own input.
+            AdaptSeg.Geo.Raster.OutputGuard.CheckFolder([("--config", parse.GetValue(Config)?.FullName)], "--out", parse.GetValue(Out)!.FullName);
             var preparer = new DatasetPreparer(config);
             var bar = new ProgressLine(err);
             PreparedDataset dataset = preparer.Run(parse.GetValue(Out)!.FullName, parse.GetValue(Overwrite), bar, cancellationToken);
@@ -77,7 +79,7 @@ internal sealed partial class PrepareCommand
             err.WriteLine("prepare: cancelled; no output was written.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is PrepareConfigException or PrepareInputException or PreparedDatasetException)
+        catch (Exception e) when (e is PrepareConfigException or PrepareInputException or PreparedDatasetException or AdaptSeg.Geo.Raster.UnsafePathException)
         {
             err.WriteLine();
             err.WriteLine($"error: {e.Message}");

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Training;
 
 namespace AdaptSeg.Geo.Cli.Commands;
@@ -18,6 +20,11 @@ internal sealed class TrainCommand
     private static readonly Option<bool> Resume = new("--resume")
     {
         Description = "Continue from the newest checkpoint in the run folder: same weights, optimiser states, schedule and data order.",
+    };
+
+    private static readonly Option<bool> Restart = new("--restart")
+    {
+        Description = "Start over in a run folder that already holds a run: the old run (checkpoints/, log.jsonl, losses.png, model.pth, config.json) is moved aside to '<folder>.previous-<date>-<time>', never deleted.",
     };
 
     private static readonly Option<string?> Output = new("--output", "-o")
@@ -52,7 +59,7 @@ internal sealed class TrainCommand
             "(unlabelled), with output-space adversarial adaptation (or source-only). Writes atomic checkpoints, a per-iteration log, " +
             "a loss plot and the final model.pth; Ctrl+C saves a checkpoint, --resume continues exactly.")
         {
-            ConfigFile, Resume, Output, Device, Iterations, Mode,
+            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -67,7 +74,12 @@ internal sealed class TrainCommand
             Iterations = parse.GetValue(Iterations),
             Mode = parse.GetValue(Mode),
         };
-        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken);
+        if (parse.GetValue(Resume) && parse.GetValue(Restart))
+        {
+            throw new ArgumentException("--resume continues the run in the folder and --restart moves it aside to start over; give one of them.");
+        }
+
+        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart));
         return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 }
@@ -77,20 +89,53 @@ internal static class TrainRunner
 {
     public sealed record Result(bool Cancelled, string ModelPath, string RunFolder, TimeSpan Elapsed, double LoaderWaitFraction, StepLosses? LastLosses);
 
-    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false)
     {
         using Experiment experiment = Experiment.Create(configPath, overrides);
         TrainingSession session = experiment.CreateSession();
+        string run = experiment.RunOptions.RunFolder;
+        string modelPath = Path.Combine(run, "model.pth");
+        string baseFolder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+        string? init = experiment.Config.Model.Init is { } i ? ExperimentConfigValidator.Resolve(baseFolder, i) : null;
+        session.Inputs = [.. new[] { Path.GetFullPath(configPath), init }.OfType<string>()];
+
+        // The files of the run must not be the experiment file or the initial weights (config.json is
+        // handled apart: the effective configuration then goes to config.effective.json).
+        OutputGuard.Check([("--config", configPath), ("$.model.init", init)],
+            [("the run's model", modelPath), ("the run's log", experiment.RunOptions.LogPath), ("the run's loss plot", experiment.RunOptions.PlotPath)],
+            overwrite: true);
+        if (init is not null && FileIdentity.IsInside(init, experiment.RunOptions.CheckpointsFolder))
+        {
+            throw new UnsafePathException($"$.model.init '{init}' lies in the run's checkpoints folder, which training prunes; copy it elsewhere or choose another --output.", init);
+        }
+
         int start = 0;
         if (resume)
         {
             start = session.Resume();
             if (start == 0)
             {
-                throw new ConfigException(configPath, [$"--resume: no checkpoint in '{experiment.RunOptions.CheckpointsFolder}'. Run without --resume to start."]);
+                throw new ConfigException(configPath, [$"--resume: no checkpoint in '{experiment.RunOptions.CheckpointsFolder}'. Run without --resume to start (with --restart if the folder holds a log or model)."]);
             }
 
             output.WriteLine($"Resuming at iteration {start} from {experiment.RunOptions.CheckpointsFolder}");
+            TrainingLog.Read(experiment.RunOptions.LogPath, out string? torn);
+            if (torn is not null)
+            {
+                output.WriteLine($"note: the last line of {experiment.RunOptions.LogPath} was cut short (a crash or full disk while writing it); it is dropped: {Shorten(torn)}");
+            }
+        }
+        else if (RunFolder.HoldsRun(run))
+        {
+            if (!restart)
+            {
+                throw new IOException(
+                    $"The run folder '{run}' already holds a training run (log.jsonl, checkpoints/ or model.pth); nothing was changed. " +
+                    "Continue it with --resume, start over with --restart (the old run is moved aside to a new folder, nothing is deleted), or choose another --output.");
+            }
+
+            string aside = RunFolder.MoveAside(run, session.Inputs);
+            output.WriteLine($"Restarting: the previous run in {run} was moved to {aside}");
         }
 
         var config = experiment.Config;
@@ -115,13 +160,19 @@ internal static class TrainRunner
             bar.Finish();
         }
 
-        string modelPath = Path.Combine(experiment.RunOptions.RunFolder, "model.pth");
         ModelPackage.Save(modelPath, experiment.Network, experiment.Describe(outcome.NextIteration));
         output.WriteLine(outcome.Cancelled
             ? $"Stopped at iteration {outcome.NextIteration}; checkpoint {outcome.LastCheckpoint}. Continue with --resume."
             : $"Done: {outcome.NextIteration} iterations in {outcome.Elapsed:hh\\:mm\\:ss}, waited for data {outcome.LoaderWaitFraction:P1} of the time.");
         output.WriteLine($"Model: {modelPath}  Log: {experiment.RunOptions.LogPath}  Plot: {experiment.RunOptions.PlotPath}");
-        return new Result(outcome.Cancelled, modelPath, experiment.RunOptions.RunFolder, outcome.Elapsed, outcome.LoaderWaitFraction,
+        if (session.ConfigPath != Path.Combine(run, RunFolder.ConfigFileName))
+        {
+            output.WriteLine($"Config: {session.ConfigPath}  (config.json in the run folder is your experiment file, so it was left as it is)");
+        }
+
+        return new Result(outcome.Cancelled, modelPath, run, outcome.Elapsed, outcome.LoaderWaitFraction,
             outcome.History.Count > 0 ? outcome.History[^1].Losses : null);
     }
+
+    private static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";
 }

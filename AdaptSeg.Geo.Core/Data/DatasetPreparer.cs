@@ -12,7 +12,7 @@ namespace AdaptSeg.Geo.Data;
 /// Everything is written into a hidden sibling folder that is renamed to the output only when
 /// complete; on failure or cancellation it is deleted, and an existing output is left untouched.
 /// </summary>
-public sealed class DatasetPreparer
+public sealed partial class DatasetPreparer
 {
     private readonly PrepareConfig config;
 
@@ -53,6 +53,7 @@ public sealed class DatasetPreparer
     {
         string output = System.IO.Path.GetFullPath(outputFolder);
         CheckOutput(output, overwrite);
+        PartialFiles.RemoveStale(System.IO.Path.GetDirectoryName(output)!, System.IO.Path.GetFileName(output));
         var scenes = Scenes().ToList();
         Guard(() => Inspect(scenes, cancellationToken));
 
@@ -78,7 +79,7 @@ public sealed class DatasetPreparer
 
                 Report(progress, "warp image", scene, step++, steps, 0);
                 GridFrame frame = Guard(() => GridWarper.WarpImage(scene.Config.Image, new BandMap(scene.Config.Bands), grid, image, assume,
-                    Sub(progress, "warp image", scene, step - 1, steps), cancellationToken));
+                    Sub(progress, "warp image", scene, step - 1, steps), cancellationToken), scene.Config.Image);
 
                 string? labelResampling = null;
                 Report(progress, "labels", scene, step++, steps, 0);
@@ -93,7 +94,11 @@ public sealed class DatasetPreparer
                     else
                     {
                         labelResampling = Guard(() => LabelResampling(labelInput, frame, assume));
-                        Guard(() => GridWarper.WarpLabels(labelInput, frame, labels, assume, Sub(progress, "labels", scene, step - 1, steps), cancellationToken));
+                        Guard(() =>
+                        {
+                            GridWarper.WarpLabels(labelInput, frame, labels, assume, Sub(progress, "labels", scene, step - 1, steps), cancellationToken);
+                            return 0;
+                        }, labelInput);
                     }
                 }
 
@@ -104,7 +109,11 @@ public sealed class DatasetPreparer
                 }
 
                 int before = tiles.Count;
-                Guard(() => IndexTiles(scene, image, frame, aoi, accumulator, tiles, cancellationToken));
+                Guard(() =>
+                {
+                    IndexTiles(scene, image, frame, aoi, accumulator, tiles, cancellationToken);
+                    return 0;
+                }, scene.Config.Image);
                 manifestScenes[scene.Domain].Add(new ManifestScene
                 {
                     Name = scene.Config.Name,
@@ -344,23 +353,57 @@ public sealed class DatasetPreparer
         }
     }
 
-    private static void CheckOutput(string output, bool overwrite)
+    private void CheckOutput(string output, bool overwrite)
     {
         if (File.Exists(output))
         {
             throw new PrepareInputException($"The output '{output}' is a file. Give a folder path for --out.", output);
         }
 
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !overwrite)
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
         {
-            throw new PrepareInputException($"The output folder '{output}' already exists and is not empty. Choose a new folder, or pass --overwrite to replace it.", output);
+            if (!overwrite)
+            {
+                throw new PrepareInputException($"The output folder '{output}' already exists and is not empty. Choose a new folder, or pass --overwrite to replace it.", output);
+            }
+
+            if (!File.Exists(System.IO.Path.Combine(output, PreparedManifest.FileName)))
+            {
+                throw new PrepareInputException(
+                    $"The output folder '{output}' is not a prepared dataset (it has no {PreparedManifest.FileName}); --overwrite only replaces the output of an earlier 'adaptseg prepare'. " +
+                    "Choose a new or empty folder for --out; nothing in this one was changed.", output);
+            }
         }
+
+        try
+        {
+            OutputGuard.CheckFolder(Inputs(), "--out", output);
+        }
+        catch (UnsafePathException e)
+        {
+            throw new PrepareInputException(e.Message, e.Path, e);
+        }
+    }
+
+    /// <summary>Every file the preparation reads, with the JSON path that names it.</summary>
+    private IEnumerable<(string Option, string? Path)> Inputs()
+    {
+        foreach ((DomainConfig domain, string key) in new[] { (config.Source, "source"), (config.Target, "target") })
+        {
+            for (int i = 0; i < domain.Scenes.Count; i++)
+            {
+                yield return ($"$.{key}.scenes[{i}].image", domain.Scenes[i].Image);
+                yield return ($"$.{key}.scenes[{i}].labels", domain.Scenes[i].Labels);
+            }
+        }
+
+        yield return ("$.aoi", config.Aoi);
     }
 
     private static string CreateTemp(string output)
     {
         string parent = System.IO.Path.GetDirectoryName(output)!;
-        string temp = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(output)}.partial-{Guid.NewGuid():N}");
+        string temp = PartialFiles.NameFor(parent, System.IO.Path.GetFileName(output));
         try
         {
             Directory.CreateDirectory(temp);
@@ -385,7 +428,8 @@ public sealed class DatasetPreparer
         }
 
         // Replace an existing output only now that the new one is complete.
-        string backup = temp + ".previous";
+        // Not a partial name: if the process dies between the two moves, this is the user's previous output.
+        string backup = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(output)!, $".{System.IO.Path.GetFileName(output)}.previous-{Guid.NewGuid():N}");
         Directory.Move(output, backup);
         try
         {
@@ -423,6 +467,23 @@ public sealed class DatasetPreparer
     private static IProgress<double>? Sub(IProgress<PrepareProgress>? progress, string stage, PlannedScene scene, int step, int steps) =>
         progress is null ? null : new SyncProgress(f => Report(progress, stage, scene, step, steps, f));
 
+    /// <summary>
+    /// As <see cref="Guard{T}(Func{T})"/>, and an error about one of GDAL's in-memory files
+    /// (<c>/vsimem/…</c>, the virtual rasters the warps read through) names <paramref name="userFile"/> instead.
+    /// </summary>
+    private static T Guard<T>(Func<T> action, string userFile)
+    {
+        try
+        {
+            return Guard(action);
+        }
+        catch (PrepareInputException e) when (e.Message.Contains("/vsimem/", StringComparison.Ordinal) || e.Path?.StartsWith("/vsimem/", StringComparison.Ordinal) == true)
+        {
+            string message = VsimemPath().Replace(e.Message, $"'{userFile}'");
+            throw new PrepareInputException($"{message} The input '{userFile}' is damaged or unreadable; check it with gdalinfo -checksum.", userFile, e.InnerException);
+        }
+    }
+
     /// <summary>Turns the input-related exceptions of GDAL and the raster classes into <see cref="PrepareInputException"/>.</summary>
     private static T Guard<T>(Func<T> action)
     {
@@ -453,6 +514,9 @@ public sealed class DatasetPreparer
         action();
         return 0;
     });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'?/vsimem/[^'\s,;:]*'?")]
+    private static partial System.Text.RegularExpressions.Regex VsimemPath();
 
     private sealed record PlannedScene(string Domain, SceneConfig Config, bool IsTarget);
 

@@ -179,9 +179,9 @@ public static partial class PrepareConfigReader
 
     private static void CheckDomain(DomainConfig domain, string path, bool labelsRequired, IReadOnlyList<string> classes, List<string> problems)
     {
-        if (!SafeName().IsMatch(domain.Name))
+        if (!IsSafeName(domain.Name))
         {
-            problems.Add($"{path}.name: '{domain.Name}' must be letters, digits, '-', '_' or '.' (it names a folder).");
+            problems.Add($"{path}.name: '{Printable(domain.Name)}' must be letters, digits, '-', '_' or '.', and not '.' or '..' (it names a folder inside --out).");
         }
 
         if (domain.Scenes.Count == 0)
@@ -193,12 +193,16 @@ public static partial class PrepareConfigReader
         {
             SceneConfig s = domain.Scenes[i];
             string p = $"{path}.scenes[{i}]";
-            if (!SafeName().IsMatch(s.Name))
+            if (!IsSafeName(s.Name))
             {
-                problems.Add($"{p}.name: '{s.Name}' must be letters, digits, '-', '_' or '.' (it names output files).");
+                problems.Add($"{p}.name: '{Printable(s.Name)}' must be letters, digits, '-', '_' or '.', and not '.' or '..' (it names output files inside --out).");
             }
 
-            if (!File.Exists(s.Image))
+            if (s.Image?.Contains('\uFFFD', StringComparison.Ordinal) == true || s.Labels?.Contains('\uFFFD', StringComparison.Ordinal) == true)
+            {
+                problems.Add($"{p}: '{s.Image}' / '{s.Labels}' is not valid UTF-8 (undecodable bytes show as U+FFFD); save the config as UTF-8 and give the file names in UTF-8.");
+            }
+            else if (!File.Exists(s.Image))
             {
                 problems.Add($"{p}.image: '{s.Image}' does not exist.");
             }
@@ -233,6 +237,16 @@ public static partial class PrepareConfigReader
             }
         }
     }
+
+    /// <summary>
+    /// Whether a domain or scene name may become a file name: 1..100 of letters, digits, '-', '_'
+    /// and '.', so no separator or control character, and not '.' or '..' (which would leave --out).
+    /// </summary>
+    public static bool IsSafeName(string? name) => name is not null && SafeName().IsMatch(name) && name is not "." and not "..";
+
+    /// <summary>A name with control characters shown as \uXXXX, so a message cannot be garbled by it.</summary>
+    private static string Printable(string? name) =>
+        name is null ? "(null)" : string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex SafeName();

@@ -9,7 +9,8 @@ namespace AdaptSeg.Geo.Evaluation;
 /// is reprojected onto the prediction's grid with nearest neighbour and overviews ignored
 /// (<c>-ovr NONE</c>), through a virtual warped raster, so no class value is invented. Values
 /// 0..n-1 are classes and 255 is ignore; any other value in either raster is an error that lists
-/// the values found.
+/// the values found. Float rasters are refused (labels are integer indices), and so are rasters
+/// with no overlapping pixels (nothing to score).
 /// </summary>
 public static class RasterEvaluator
 {
@@ -35,8 +36,10 @@ public static class RasterEvaluator
             throw new ArgumentException($"{classNames.Count} classes given; give 1..255 class names.", nameof(classNames));
         }
 
-        using var temp = new TemporaryFolder();
         using GdalDataset reference = GdalDataset.Open(referencePath);
+        CheckIntegerLabels(prediction, "prediction");
+        CheckIntegerLabels(reference, "reference");
+        using var temp = new TemporaryFolder();
         bool reproject = !SameGrid(prediction, reference);
         using GdalDataset aligned = reproject ? WarpOnto(reference, prediction, temp.Path) : GdalDataset.Open(referencePath);
 
@@ -66,6 +69,17 @@ public static class RasterEvaluator
 
         CheckValues(seenReference, classNames.Count, referencePath, "reference");
         CheckValues(seenPrediction, classNames.Count, predictionPath, "prediction");
+        if (matrix.Total == 0)
+        {
+            throw new InvalidDataException(
+                $"The prediction '{predictionPath}' and the reference '{referencePath}' have no overlapping pixels: " +
+                (matrix.UnpredictedPixels > 0
+                    ? $"the prediction is nodata (255) wherever the reference is labelled ({matrix.UnpredictedPixels} px)."
+                    : reproject
+                        ? "the reference, put on the prediction's grid, is empty or ignore (255) everywhere; check that both rasters cover the same area in their CRSs."
+                        : "the reference is ignore (255) everywhere.") +
+                " There is nothing to score.");
+        }
         return new EvaluationReport(matrix, classNames, predictionPath, referencePath, reproject, seenReference[Ignore]);
     }
 
@@ -116,6 +130,17 @@ public static class RasterEvaluator
             "-ts", prediction.Width.ToString(CultureInfo.InvariantCulture), prediction.Height.ToString(CultureInfo.InvariantCulture),
             "-dstnodata", "255",
         ]);
+    }
+
+    /// <summary>Refuses float rasters, as prepare does: class labels are integer indices.</summary>
+    private static void CheckIntegerLabels(GdalDataset raster, string role)
+    {
+        RasterDataType type = raster.GetDataType(1);
+        if (type is RasterDataType.Float32 or RasterDataType.Float64 or RasterDataType.Unknown)
+        {
+            throw new InvalidDataException(
+                $"The {role} '{raster.Path}' is {type}; class labels must be integer indices (uint8 with 255 = ignore). Convert with gdal_translate -ot Byte.");
+        }
     }
 
     private static void CheckValues(long[] seen, int classCount, string path, string role)

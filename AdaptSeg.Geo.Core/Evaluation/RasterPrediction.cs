@@ -8,8 +8,10 @@ namespace AdaptSeg.Geo.Evaluation;
 /// Sliding-window prediction of a whole raster into a class mask (and optionally a probability
 /// raster and class polygons): the entry point <c>adaptseg predict</c> calls once it has a
 /// predictor. Streams (see <see cref="SlidingWindowPredictor"/>); every output is written under a
-/// temporary name and renamed when it is complete (mask and probabilities after the last row,
-/// polygons after them), so an error or Ctrl+C leaves none half-written.
+/// temporary name and all are renamed together once every one is complete (a failed rename takes
+/// back those already renamed), so an error or Ctrl+C leaves none half-written and no run leaves
+/// only some of its outputs. A tile larger than the raster is clamped to it, and settings whose
+/// buffers would not fit in memory are refused before anything is allocated.
 /// </summary>
 public static class RasterPrediction
 {
@@ -28,7 +30,15 @@ public static class RasterPrediction
             throw new ArgumentException($"{legend.Count} class names were given but the model predicts {predictor.ClassCount} classes; give {predictor.ClassCount} names.", nameof(request));
         }
 
-        var stitcher = new SlidingWindowPredictor(input, bands, predictor, request.Stitch);
+        StitchOptions stitch = request.Stitch;
+        int tile = PredictionMemory.ClampTile(stitch.TileSize, input.Width, input.Height);
+        if (tile != stitch.TileSize)
+        {
+            stitch = stitch with { TileSize = tile, Overlap = Math.Min(stitch.Overlap, tile - 1) };
+        }
+
+        PredictionMemory.ThrowIfTooLarge(stitch, input.Width, input.Height, bands.Count, predictor.ClassCount);
+        var stitcher = new SlidingWindowPredictor(input, bands, predictor, stitch);
         using ClassMaskWriter mask = ClassMaskWriter.Create(request.MaskPath, input, legend, request.MaskOptions);
         using ProbabilityRasterWriter? probabilities = request.ProbabilityPath is null
             ? null
@@ -36,16 +46,53 @@ public static class RasterPrediction
         using var vectors = request.VectorPath is null ? null : new PendingOutput(request.VectorPath);
         IPredictionSink sink = probabilities is null ? mask : new CompositeSink([mask, probabilities]);
 
-        stitcher.Run(sink, progress, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        mask.Commit();
-        probabilities?.Commit();
-        if (vectors is not null)
+        try
         {
-            ClassPolygonizer.Write(mask.Path, vectors.TemporaryPath, legend, request.VectorOptions, cancellationToken);
-            vectors.Commit();
+            stitcher.Run(sink, progress, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            mask.Finish();
+            probabilities?.Finish();
+            if (vectors is not null)
+            {
+                try
+                {
+                    ClassPolygonizer.Write(mask.Output.TemporaryPath, vectors.TemporaryPath, legend, request.VectorOptions, cancellationToken);
+                }
+                catch (GdalException e)
+                {
+                    throw new GdalException($"Writing the polygons '{vectors.FinalPath}' failed (a full disk or a folder that is not writable?).", e.GdalMessage, vectors.FinalPath);
+                }
+            }
+        }
+        catch (GdalException e)
+        {
+            throw Named(e, [mask.Output, probabilities?.Output, vectors]);
         }
 
+        // All or nothing: if one rename fails, the outputs already renamed are taken back.
+        cancellationToken.ThrowIfCancellationRequested();
+        PendingOutput.CommitAll([mask.Output, probabilities?.Output, vectors]);
+
         return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, input.Width, input.Height, stitcher.TileCount, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The error with the outputs' temporary names replaced by their final names (the user knows
+    /// those), saying that no output of the run was kept.
+    /// </summary>
+    private static GdalException Named(GdalException e, IEnumerable<PendingOutput?> outputs)
+    {
+        string message = e.Message;
+        string? path = e.Path;
+        foreach (PendingOutput output in outputs.OfType<PendingOutput>())
+        {
+            message = message.Replace(output.TemporaryPath, output.FinalPath, StringComparison.Ordinal);
+            if (path is not null && path.StartsWith(output.TemporaryPath, StringComparison.Ordinal))
+            {
+                path = output.FinalPath;
+            }
+        }
+
+        return message == e.Message && path == e.Path ? e : new GdalException(message + " No output of this run was kept.", null, path);
     }
 }

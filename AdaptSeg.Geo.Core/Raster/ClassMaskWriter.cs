@@ -56,8 +56,11 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     public void WriteRows(int firstRow, int rowCount, ReadOnlySpan<byte> classes, ReadOnlySpan<float> probabilities) =>
         Open.Write(1, new PixelWindow(0, firstRow, Open.Width, rowCount), classes);
 
-    /// <summary>Finishes the file (COG conversion if asked) and renames it to <see cref="Path"/>.</summary>
-    public void Commit()
+    /// <summary>
+    /// Finishes the file under its temporary name (COG conversion if asked) without naming it;
+    /// <see cref="Output"/> is then ready for <see cref="PendingOutput.CommitAll"/>.
+    /// </summary>
+    public void Finish()
     {
         GdalDataset written = Open;
         ClassMaskWriter.FlushChecked(written);
@@ -68,9 +71,17 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
             CogCopy(stagePath, output.TemporaryPath, options, options.OverviewResampling, ds => RasterClassStyle.Apply(ds, 1, legend));
             DeleteWithSidecar(stagePath);
         }
+    }
 
+    /// <summary>Finishes the file and renames it to <see cref="Path"/>.</summary>
+    public void Commit()
+    {
+        Finish();
         output.Commit();
     }
+
+    /// <summary>The pending output behind this writer (its temporary and final names).</summary>
+    public PendingOutput Output => output;
 
     /// <summary>Closes and deletes the temporary files unless committed.</summary>
     public void Dispose()

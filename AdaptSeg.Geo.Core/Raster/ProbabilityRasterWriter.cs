@@ -101,8 +101,11 @@ public sealed class ProbabilityRasterWriter : IPredictionSink, IDisposable
         }
     }
 
-    /// <summary>Finishes the file and renames it to <see cref="Path"/>.</summary>
-    public void Commit()
+    /// <summary>
+    /// Finishes the file under its temporary name (COG conversion if asked) without naming it;
+    /// <see cref="Output"/> is then ready for <see cref="PendingOutput.CommitAll"/>.
+    /// </summary>
+    public void Finish()
     {
         GdalDataset written = Open;
         ClassMaskWriter.FlushChecked(written);
@@ -113,9 +116,17 @@ public sealed class ProbabilityRasterWriter : IPredictionSink, IDisposable
             ClassMaskWriter.CogCopy(stagePath, output.TemporaryPath, options, "AVERAGE", null);
             ClassMaskWriter.DeleteWithSidecar(stagePath);
         }
+    }
 
+    /// <summary>Finishes the file and renames it to <see cref="Path"/>.</summary>
+    public void Commit()
+    {
+        Finish();
         output.Commit();
     }
+
+    /// <summary>The pending output behind this writer (its temporary and final names).</summary>
+    public PendingOutput Output => output;
 
     /// <summary>Closes and deletes the temporary files unless committed.</summary>
     public void Dispose()

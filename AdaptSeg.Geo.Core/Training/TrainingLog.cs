@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace AdaptSeg.Geo.Training;
 
-/// <summary>The per-iteration log, one JSON object a line (log.jsonl).</summary>
+/// <summary>
+/// The per-iteration log, one JSON object a line (log.jsonl). A final line cut short (a crash or a
+/// full disk mid-write) is tolerated and dropped when a resumed run rewrites the log; a damaged
+/// line before the end is an error naming the line.
+/// </summary>
 public static class TrainingLog
 {
     /// <summary>One line of the log.</summary>
@@ -16,12 +20,58 @@ public static class TrainingLog
     /// <summary>Formats an entry as one line.</summary>
     public static string Format(Entry entry) => JsonSerializer.Serialize(entry, Options);
 
-    /// <summary>Reads the entries of a log (empty when it does not exist).</summary>
-    public static List<Entry> Read(string path) => File.Exists(path)
-        ? File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Entry>(l, Options)!).ToList()
-        : [];
+    /// <summary>Reads the entries of a log (empty when it does not exist); a torn final line is skipped.</summary>
+    public static List<Entry> Read(string path) => Read(path, out _);
 
-    /// <summary>Keeps only the entries before <paramref name="nextIteration"/> (for a resumed run), atomically.</summary>
+    /// <summary>
+    /// Reads the entries of a log; <paramref name="tornLine"/> is the final line when it was cut short
+    /// (not a whole JSON object), else null.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line other than the last is not a log entry.</exception>
+    public static List<Entry> Read(string path, out string? tornLine)
+    {
+        tornLine = null;
+        var entries = new List<Entry>();
+        if (!File.Exists(path))
+        {
+            return entries;
+        }
+
+        string[] lines = File.ReadAllLines(path);
+        int last = Array.FindLastIndex(lines, l => l.Length > 0);
+        for (int i = 0; i <= last; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                continue;
+            }
+
+            Entry? entry = null;
+            try
+            {
+                entry = JsonSerializer.Deserialize<Entry>(lines[i], Options);
+            }
+            catch (JsonException) when (i == last)
+            {
+                tornLine = lines[i];
+                break;
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException(
+                    $"Line {i + 1} of the training log '{path}' is damaged ({e.Message}); only a cut-short last line can be dropped. Move the log aside (or start over with --restart).", e);
+            }
+
+            entries.Add(entry ?? throw new InvalidDataException($"Line {i + 1} of the training log '{path}' is null; move the log aside (or start over with --restart)."));
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Keeps only the entries before <paramref name="nextIteration"/> (for a resumed run), atomically;
+    /// a torn final line goes too.
+    /// </summary>
     public static List<Entry> TruncateTo(string path, int nextIteration)
     {
         var kept = Read(path).Where(e => e.Iteration < nextIteration).ToList();

@@ -38,6 +38,16 @@ public sealed class TrainingSession
         }
     }
 
+    /// <summary>
+    /// Files the run reads (the experiment file, an initial checkpoint): never written over, so when
+    /// the experiment file is <c>&lt;run&gt;/config.json</c> the effective configuration goes to
+    /// <c>config.effective.json</c> instead.
+    /// </summary>
+    public IReadOnlyList<string> Inputs { get; set; } = [];
+
+    /// <summary>Where this run writes its effective configuration (see <see cref="Inputs"/>).</summary>
+    public string ConfigPath => RunFolder.EffectiveConfigPath(options.RunFolder, Inputs);
+
     /// <summary>Restores the newest checkpoint of the run folder, if any; returns the iteration to start from.</summary>
     public int Resume()
     {
@@ -50,11 +60,22 @@ public sealed class TrainingSession
         return TrainingCheckpoint.Load(latest, network, discriminators, trainer).NextIteration;
     }
 
-    /// <summary>Trains from <paramref name="startIteration"/> up to the run's total.</summary>
+    /// <summary>
+    /// Trains from <paramref name="startIteration"/> up to the run's total. Starting at 0 in a folder
+    /// that already holds a run is refused (<see cref="IOException"/>): resume it, or move it aside
+    /// with <see cref="RunFolder.MoveAside"/> first.
+    /// </summary>
     public TrainingOutcome Run(int startIteration, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (startIteration == 0 && RunFolder.HoldsRun(options.RunFolder))
+        {
+            throw new IOException(
+                $"The run folder '{options.RunFolder}' already holds a training run (log.jsonl, checkpoints/ or model.pth). " +
+                "Continue it with --resume, or start over with --restart (which moves the old run aside to a new folder, deleting nothing), or choose another --output.");
+        }
+
         Directory.CreateDirectory(options.RunFolder);
-        TrainingCheckpoint.WriteAtomically(Path.Combine(options.RunFolder, "config.json"), options.ConfigJson);
+        TrainingCheckpoint.WriteAtomically(ConfigPath, options.ConfigJson);
         var history = TrainingLog.TruncateTo(options.LogPath, startIteration).Select(e => (e.Iteration, e.Losses)).ToList();
         var clock = Stopwatch.StartNew();
         string? lastCheckpoint = null;

@@ -182,7 +182,7 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
     }
 
     [Fact]
-    public void Run_OutputNotEmpty_RefusesWithoutOverwriteAndReplacesWithIt()
+    public void Run_OutputNotEmpty_RefusesWithoutOverwriteAndReplacesOnlyAPreparedOutputWithIt()
     {
         using var temp = new TempDirectory();
         Directory.CreateDirectory(temp.File("out"));
@@ -191,10 +191,17 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
         Assert.Contains("--overwrite", e.Message);
         Assert.Equal("mine", File.ReadAllText(temp.File("out/keep.txt")));
 
-        new DatasetPreparer(sample.Config).Run(temp.File("out"), overwrite: true);
-        Assert.False(File.Exists(temp.File("out/keep.txt")));
-        Assert.True(File.Exists(temp.File("out/prepared.json")));
-        Assert.Equal(["out"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
+        // Not a prepared dataset: --overwrite does not make it one to replace.
+        e = Assert.Throws<PrepareInputException>(() => new DatasetPreparer(sample.Config).Run(temp.File("out"), overwrite: true));
+        Assert.Contains("not a prepared dataset", e.Message);
+        Assert.Equal("mine", File.ReadAllText(temp.File("out/keep.txt")));
+
+        new DatasetPreparer(sample.Config).Run(temp.File("prepared"));
+        File.WriteAllText(temp.File("prepared/stale.txt"), "from the old run");
+        new DatasetPreparer(sample.Config).Run(temp.File("prepared"), overwrite: true);
+        Assert.False(File.Exists(temp.File("prepared/stale.txt")));
+        Assert.True(File.Exists(temp.File("prepared/prepared.json")));
+        Assert.Equal(["out", "prepared"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName).Order());
     }
 
     [Fact]
