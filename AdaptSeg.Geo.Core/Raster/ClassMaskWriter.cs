@@ -6,8 +6,9 @@ namespace AdaptSeg.Geo.Raster;
 /// Writes a class mask: a uint8 GeoTIFF on the grid (CRS, geotransform, size) of the input, tiled
 /// 512x512, DEFLATE or ZSTD, <c>BIGTIFF=IF_SAFER</c>, nodata 255, with the legend as colour table,
 /// category names and raster attribute table (<see cref="RasterClassStyle"/>); optionally as a
-/// COG with MODE or NEAREST overviews. Rows arrive top to bottom through
-/// <see cref="IPredictionSink"/>; the file gets its name only at <see cref="Commit"/>.
+/// COG with MODE or NEAREST overviews. Beside it a QGIS style <c>NAME.qml</c> (<see cref="QgisStyle"/>)
+/// lists only the legend's classes. Rows arrive top to bottom through <see cref="IPredictionSink"/>;
+/// the files get their names only at <see cref="Commit"/>.
 /// </summary>
 public sealed class ClassMaskWriter : IPredictionSink, IDisposable
 {
@@ -23,6 +24,11 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         this.legend = legend;
         this.options = options;
         output = new PendingOutput(path);
+        if (QgisStyle.SidecarPathFor(output.FinalPath) == output.FinalPath)
+        {
+            throw new ArgumentException($"The mask '{output.FinalPath}' would be overwritten by its own QGIS style sidecar; name it .tif.", nameof(path));
+        }
+
         stagePath = options.Cog ? output.TemporaryPath + ".stage.tif" : output.TemporaryPath;
         try
         {
@@ -56,7 +62,10 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     public void WriteRows(int firstRow, int rowCount, ReadOnlySpan<byte> classes, ReadOnlySpan<float> probabilities) =>
         Open.Write(1, new PixelWindow(0, firstRow, Open.Width, rowCount), classes);
 
-    /// <summary>Finishes the file (COG conversion if asked) and renames it to <see cref="Path"/>.</summary>
+    /// <summary>The QGIS style written beside the mask.</summary>
+    public string StylePath => QgisStyle.SidecarPathFor(output.FinalPath);
+
+    /// <summary>Finishes the file (COG conversion if asked) and renames it and its QGIS style to their final names.</summary>
     public void Commit()
     {
         GdalDataset written = Open;
@@ -65,11 +74,23 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         dataset = null;
         if (options.Cog)
         {
-            CogCopy(stagePath, output.TemporaryPath, options, options.OverviewResampling, ds => RasterClassStyle.Apply(ds, 1, legend));
+            // The COG copy carries the colour table, metadata, category names and attribute table
+            // itself; touching the copy afterwards would rewrite its header and break the COG layout.
+            CogCopy(stagePath, output.TemporaryPath, options, options.OverviewResampling, null);
             DeleteWithSidecar(stagePath);
         }
 
-        output.Commit();
+        string styleTemporary = output.TemporaryPath + ".qml";
+        try
+        {
+            File.WriteAllText(styleTemporary, QgisStyle.PalettedRaster(legend));
+            output.Commit();
+            File.Move(styleTemporary, StylePath, overwrite: true);
+        }
+        finally
+        {
+            DeleteWithSidecar(styleTemporary);
+        }
     }
 
     /// <summary>Closes and deletes the temporary files unless committed.</summary>
@@ -100,8 +121,9 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     }
 
     /// <summary>
-    /// Copies a finished GeoTIFF to a COG. PAM-held styling (category names, RAT) is re-applied
-    /// through <paramref name="style"/> on the copy, so it lands in the COG's own sidecar.
+    /// Copies a finished GeoTIFF to a COG. The copy carries the source's colour table, metadata,
+    /// band descriptions and PAM-held styling (category names, RAT, into its own sidecar);
+    /// <paramref name="style"/>, when given, may only touch PAM-held items, never the TIFF itself.
     /// </summary>
     internal static void CogCopy(string source, string destination, MaskOutputOptions options, string resampling, Action<GdalDataset>? style)
     {
