@@ -29,6 +29,11 @@ internal sealed class EvaluateCommand
         Description = "Also write the report as JSON to this file (scores in percent, undefined ones null).",
     };
 
+    private static readonly Option<string?> Plot = new("--plot")
+    {
+        Description = "Also draw the report as a PNG: IoU per class as bars and the confusion matrix as a heatmap (percent of each reference class).",
+    };
+
     public static Command Create()
     {
         var command = new Command("evaluate",
@@ -40,6 +45,7 @@ internal sealed class EvaluateCommand
             Reference,
             Classes,
             Json,
+            Plot,
         };
         command.SetAction(Run);
         return command;
@@ -54,6 +60,7 @@ internal sealed class EvaluateCommand
             IReadOnlyList<string>? names = classes is null ? null : CommandArguments.ParseNames(classes, "--classes");
             string? jsonPath = parse.GetValue(Json);
             using PendingOutput? json = jsonPath is null ? null : new PendingOutput(jsonPath);
+            using PendingOutput? plot = parse.GetValue(Plot) is { } plotPath ? new PendingOutput(plotPath) : null;
             EvaluationReport report;
             using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
             {
@@ -73,6 +80,13 @@ internal sealed class EvaluateCommand
                 parse.Out().WriteLine($"report written to {json.FinalPath}");
             }
 
+            if (plot is not null)
+            {
+                SavePlot(report, plot.TemporaryPath);
+                plot.Commit();
+                parse.Out().WriteLine($"plot written to {plot.FinalPath}");
+            }
+
             return Task.FromResult(ExitCodes.Success);
         }
         catch (OperationCanceledException)
@@ -85,5 +99,21 @@ internal sealed class EvaluateCommand
             err.WriteLine($"error: {e.Message}");
             return Task.FromResult(ExitCodes.BadInput);
         }
+    }
+
+    private static void SavePlot(EvaluationReport report, string path)
+    {
+        int n = report.Matrix.ClassCount;
+        var counts = new long[n, n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                counts[r, c] = report.Matrix[r, c];
+            }
+        }
+
+        string title = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(report.PredictionPath)} vs {Path.GetFileName(report.ReferencePath)}: mIoU {report.MeanIoU * 100:0.0}%, pixel accuracy {report.PixelAccuracy * 100:0.0}%");
+        Visualisation.EvaluationPlot.Save(path, [.. report.Classes.Select(c => c.Name)], [.. report.Classes.Select(c => c.IoU)], counts, title);
     }
 }
