@@ -23,12 +23,12 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         options.Validate();
         this.legend = legend;
         this.options = options;
-        output = new PendingOutput(path);
-        if (QgisStyle.SidecarPathFor(output.FinalPath) == output.FinalPath)
+        if (QgisStyle.SidecarPathFor(System.IO.Path.GetFullPath(path)) == System.IO.Path.GetFullPath(path))
         {
-            throw new ArgumentException($"The mask '{output.FinalPath}' would be overwritten by its own QGIS style sidecar; name it .tif.", nameof(path));
+            throw new ArgumentException($"The mask '{System.IO.Path.GetFullPath(path)}' would be overwritten by its own QGIS style sidecar; name it .tif.", nameof(path));
         }
 
+        output = new PendingOutput(path);
         stagePath = options.Cog ? output.TemporaryPath + ".stage.tif" : output.TemporaryPath;
         try
         {
