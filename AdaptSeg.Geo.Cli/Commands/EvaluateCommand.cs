@@ -31,7 +31,12 @@ internal sealed class EvaluateCommand
 
     private static readonly Option<bool> Overwrite = new("--overwrite")
     {
-        Description = "Replace an existing --json file (never one of the input rasters).",
+        Description = "Replace an existing --json or --plot file (never one of the input rasters).",
+    };
+
+    private static readonly Option<string?> Plot = new("--plot")
+    {
+        Description = "Also draw the report as a PNG: IoU per class as bars and the confusion matrix as a heatmap (percent of each reference class).",
     };
 
     public static Command Create()
@@ -46,6 +51,7 @@ internal sealed class EvaluateCommand
             Classes,
             Json,
             Overwrite,
+            Plot,
         };
         command.SetAction(Run);
         return command;
@@ -61,8 +67,10 @@ internal sealed class EvaluateCommand
             string? jsonPath = parse.GetValue(Json);
             string prediction = parse.GetValue(Prediction)!;
             string reference = parse.GetValue(Reference)!;
-            OutputGuard.Check([("--prediction", prediction), ("--reference", reference)], [("--json", jsonPath)], parse.GetValue(Overwrite));
+            string? plotPath = parse.GetValue(Plot);
+            OutputGuard.Check([("--prediction", prediction), ("--reference", reference)], [("--json", jsonPath), ("--plot", plotPath)], parse.GetValue(Overwrite));
             using PendingOutput? json = jsonPath is null ? null : new PendingOutput(jsonPath);
+            using PendingOutput? plot = plotPath is null ? null : new PendingOutput(plotPath);
             EvaluationReport report;
             using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
             {
@@ -78,8 +86,23 @@ internal sealed class EvaluateCommand
             if (json is not null)
             {
                 File.WriteAllText(json.TemporaryPath, report.ToJson());
-                json.Commit();
+            }
+
+            if (plot is not null)
+            {
+                SavePlot(report, plot.TemporaryPath);
+            }
+
+            // Both or neither.
+            PendingOutput.CommitAll([json, plot]);
+            if (json is not null)
+            {
                 parse.Out().WriteLine($"report written to {json.FinalPath}");
+            }
+
+            if (plot is not null)
+            {
+                parse.Out().WriteLine($"plot written to {plot.FinalPath}");
             }
 
             return Task.FromResult(ExitCodes.Success);
@@ -94,5 +117,21 @@ internal sealed class EvaluateCommand
             err.WriteLine($"error: {e.Message}");
             return Task.FromResult(ExitCodes.BadInput);
         }
+    }
+
+    private static void SavePlot(EvaluationReport report, string path)
+    {
+        int n = report.Matrix.ClassCount;
+        var counts = new long[n, n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                counts[r, c] = report.Matrix[r, c];
+            }
+        }
+
+        string title = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(report.PredictionPath)} vs {Path.GetFileName(report.ReferencePath)}: mIoU {report.MeanIoU * 100:0.0}%, pixel accuracy {report.PixelAccuracy * 100:0.0}%");
+        Visualisation.EvaluationPlot.Save(path, [.. report.Classes.Select(c => c.Name)], [.. report.Classes.Select(c => c.IoU)], counts, title);
     }
 }

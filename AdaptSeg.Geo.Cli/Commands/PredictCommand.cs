@@ -149,7 +149,7 @@ internal sealed class PredictCommand
                 }
 
                 TextWriter o = parse.Out();
-                o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {summary.MegapixelsPerSecond:F1} MPix/s)");
+                o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {FormatMegapixelsPerSecond(summary.MegapixelsPerSecond)} MPix/s)");
                 if (summary.ProbabilityPath is not null)
                 {
                     o.WriteLine($"probabilities {summary.ProbabilityPath}");
@@ -234,7 +234,7 @@ internal sealed class PredictCommand
         string? probabilities = parse.GetValue(Probabilities);
         OutputGuard.Check(
             [("--input", input), ("--checkpoint", parse.GetValue(Checkpoint))],
-            [("--output", output), ("--probabilities", probabilities), ("--vectors", vectors)],
+            [("--output", output), ("the QGIS style of --output", QgisStyle.SidecarPathFor(Path.GetFullPath(output))), ("--probabilities", probabilities), ("--vectors", vectors)],
             parse.GetValue(Overwrite));
 
         string? classes = parse.GetValue(Classes);
@@ -258,5 +258,17 @@ internal sealed class PredictCommand
     {
         using GdalDataset dataset = GdalDataset.Open(input);
         return (dataset.Width, dataset.Height);
+    }
+
+    /// <summary>Three significant digits, never in exponent form, never "0.0" for a slow but real rate: 1234, 45.6, 4.12, 0.0123.</summary>
+    internal static string FormatMegapixelsPerSecond(double value)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+        {
+            return "0";
+        }
+
+        int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(value)), 0, 9);
+        return value.ToString("F" + decimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -71,7 +71,7 @@ public static class RasterPrediction
 
         // All or nothing: if one rename fails, the outputs already renamed are taken back.
         cancellationToken.ThrowIfCancellationRequested();
-        PendingOutput.CommitAll([mask.Output, probabilities?.Output, vectors]);
+        PendingOutput.CommitAll([.. mask.Outputs, probabilities?.Output, vectors]);
 
         return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, input.Width, input.Height, stitcher.TileCount, clock.Elapsed);
     }

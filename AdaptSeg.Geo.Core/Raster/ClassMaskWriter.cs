@@ -6,12 +6,14 @@ namespace AdaptSeg.Geo.Raster;
 /// Writes a class mask: a uint8 GeoTIFF on the grid (CRS, geotransform, size) of the input, tiled
 /// 512x512, DEFLATE or ZSTD, <c>BIGTIFF=IF_SAFER</c>, nodata 255, with the legend as colour table,
 /// category names and raster attribute table (<see cref="RasterClassStyle"/>); optionally as a
-/// COG with MODE or NEAREST overviews. Rows arrive top to bottom through
-/// <see cref="IPredictionSink"/>; the file gets its name only at <see cref="Commit"/>.
+/// COG with MODE or NEAREST overviews. Beside it a QGIS style <c>NAME.qml</c> (<see cref="QgisStyle"/>)
+/// lists only the legend's classes. Rows arrive top to bottom through <see cref="IPredictionSink"/>;
+/// the files get their names only at <see cref="Commit"/>.
 /// </summary>
 public sealed class ClassMaskWriter : IPredictionSink, IDisposable
 {
     private readonly PendingOutput output;
+    private readonly PendingOutput style;
     private readonly ClassLegend legend;
     private readonly MaskOutputOptions options;
     private readonly string stagePath;
@@ -22,7 +24,13 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         options.Validate();
         this.legend = legend;
         this.options = options;
+        if (QgisStyle.SidecarPathFor(System.IO.Path.GetFullPath(path)) == System.IO.Path.GetFullPath(path))
+        {
+            throw new ArgumentException($"The mask '{System.IO.Path.GetFullPath(path)}' would be overwritten by its own QGIS style sidecar; name it .tif.", nameof(path));
+        }
+
         output = new PendingOutput(path);
+        style = new PendingOutput(QgisStyle.SidecarPathFor(output.FinalPath));
         stagePath = options.Cog ? output.TemporaryPath + ".stage.tif" : output.TemporaryPath;
         try
         {
@@ -56,9 +64,12 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     public void WriteRows(int firstRow, int rowCount, ReadOnlySpan<byte> classes, ReadOnlySpan<float> probabilities) =>
         Open.Write(1, new PixelWindow(0, firstRow, Open.Width, rowCount), classes);
 
+    /// <summary>The QGIS style written beside the mask.</summary>
+    public string StylePath => style.FinalPath;
+
     /// <summary>
-    /// Finishes the file under its temporary name (COG conversion if asked) without naming it;
-    /// <see cref="Output"/> is then ready for <see cref="PendingOutput.CommitAll"/>.
+    /// Finishes the file under its temporary name (COG conversion if asked) and its QGIS style
+    /// without naming them; <see cref="Outputs"/> are then ready for <see cref="PendingOutput.CommitAll"/>.
     /// </summary>
     public void Finish()
     {
@@ -68,20 +79,27 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         dataset = null;
         if (options.Cog)
         {
-            CogCopy(stagePath, output.TemporaryPath, options, options.OverviewResampling, ds => RasterClassStyle.Apply(ds, 1, legend));
+            // The COG copy carries the colour table, metadata, category names and attribute table
+            // itself; touching the copy afterwards would rewrite its header and break the COG layout.
+            CogCopy(stagePath, output.TemporaryPath, options, options.OverviewResampling, null);
             DeleteWithSidecar(stagePath);
         }
+
+        File.WriteAllText(style.TemporaryPath, QgisStyle.PalettedRaster(legend));
     }
 
-    /// <summary>Finishes the file and renames it to <see cref="Path"/>.</summary>
+    /// <summary>Finishes the file and renames it and its QGIS style to their final names, both or neither.</summary>
     public void Commit()
     {
         Finish();
-        output.Commit();
+        PendingOutput.CommitAll(Outputs);
     }
 
     /// <summary>The pending output behind this writer (its temporary and final names).</summary>
     public PendingOutput Output => output;
+
+    /// <summary>The mask and its QGIS style, committed together.</summary>
+    public IReadOnlyList<PendingOutput> Outputs => [output, style];
 
     /// <summary>Closes and deletes the temporary files unless committed.</summary>
     public void Dispose()
@@ -94,6 +112,7 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
         }
 
         output.Dispose();
+        style.Dispose();
     }
 
     /// <summary>Copies CRS and geotransform from <paramref name="grid"/>.</summary>
@@ -111,8 +130,9 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     }
 
     /// <summary>
-    /// Copies a finished GeoTIFF to a COG. PAM-held styling (category names, RAT) is re-applied
-    /// through <paramref name="style"/> on the copy, so it lands in the COG's own sidecar.
+    /// Copies a finished GeoTIFF to a COG. The copy carries the source's colour table, metadata,
+    /// band descriptions and PAM-held styling (category names, RAT, into its own sidecar);
+    /// <paramref name="style"/>, when given, may only touch PAM-held items, never the TIFF itself.
     /// </summary>
     internal static void CogCopy(string source, string destination, MaskOutputOptions options, string resampling, Action<GdalDataset>? style)
     {

@@ -10,12 +10,17 @@ namespace AdaptSeg.Geo.Raster;
 /// GeoPackage, then each polygon is filtered by area and optionally simplified with
 /// NetTopologySuite and written to a GeoPackage layer <c>classes</c> with fields <c>class</c>
 /// (value), <c>class_name</c> and <c>area</c> (squared CRS units), on the mask's CRS. Both steps
-/// go through files, so memory holds one polygon at a time.
+/// go through files, so memory holds one polygon at a time. The GeoPackage also holds a default
+/// QGIS style for the layer in the <c>layer_styles</c> table (the schema QGIS writes and reads):
+/// categorised by <c>class</c>, in the legend's colours (<see cref="QgisStyle"/>).
 /// </summary>
 public static class ClassPolygonizer
 {
     /// <summary>The output layer's name.</summary>
     public const string LayerName = "classes";
+
+    /// <summary>The table QGIS (and the OGC GeoPackage styles convention it follows) keeps layer styles in.</summary>
+    public const string StylesTable = "layer_styles";
 
     /// <summary>Polygonizes <paramref name="maskPath"/> into a new GeoPackage at <paramref name="geoPackagePath"/>; returns the polygons written.</summary>
     public static long Write(string maskPath, string geoPackagePath, ClassLegend legend, PolygonOptions? options = null, CancellationToken cancellationToken = default)
@@ -46,7 +51,9 @@ public static class ClassPolygonizer
                 AddField(layer, "class", GdalNative.OftInteger, geoPackagePath);
                 AddField(layer, "class_name", GdalNative.OftString, geoPackagePath);
                 AddField(layer, "area", GdalNative.OftReal, geoPackagePath);
-                return CopyPolygons(rawLayer, layer, output, legend, options, cancellationToken);
+                long written = CopyPolygons(rawLayer, layer, output, legend, options, cancellationToken);
+                WriteDefaultStyle(output, layer, legend);
+                return written;
             }
         }
         finally
@@ -102,6 +109,65 @@ public static class ClassPolygonizer
             }
 
             return polygons;
+        }
+        finally
+        {
+            GdalNative.GDALClose(ds);
+        }
+    }
+
+    /// <summary>
+    /// The default style row of <see cref="LayerName"/> in the GeoPackage's <see cref="StylesTable"/> table, as
+    /// field name → text (unset fields left out); null when the file has no such table or row.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? ReadDefaultStyle(string geoPackagePath)
+    {
+        Gdal.Initialize();
+        if (!File.Exists(geoPackagePath))
+        {
+            throw new FileNotFoundException($"The GeoPackage '{geoPackagePath}' does not exist.", geoPackagePath);
+        }
+
+        Gdal.ClearError();
+        IntPtr ds = GdalNative.GDALOpenEx(geoPackagePath, GdalNative.OfVector | GdalNative.OfVerbose, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
+        Gdal.ThrowIf(ds == IntPtr.Zero, $"Could not open '{geoPackagePath}' as a GeoPackage.", geoPackagePath);
+        try
+        {
+            IntPtr layer = GdalNative.GDALDatasetGetLayerByName(ds, StylesTable);
+            if (layer == IntPtr.Zero)
+            {
+                return null;
+            }
+
+            IntPtr definition = GdalNative.OGR_L_GetLayerDefn(layer);
+            int count = GdalNative.OGR_FD_GetFieldCount(definition);
+            GdalNative.OGR_L_ResetReading(layer);
+            for (IntPtr feature; (feature = GdalNative.OGR_L_GetNextFeature(layer)) != IntPtr.Zero;)
+            {
+                try
+                {
+                    var row = new Dictionary<string, string>(StringComparer.Ordinal);
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (GdalNative.OGR_F_IsFieldSetAndNotNull(feature, i) != 0)
+                        {
+                            string name = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(GdalNative.OGR_Fld_GetNameRef(GdalNative.OGR_FD_GetFieldDefn(definition, i))) ?? "";
+                            row[name] = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(GdalNative.OGR_F_GetFieldAsString(feature, i)) ?? "";
+                        }
+                    }
+
+                    if (row.GetValueOrDefault("f_table_name") == LayerName && row.GetValueOrDefault("useAsDefault") == "1")
+                    {
+                        return row;
+                    }
+                }
+                finally
+                {
+                    GdalNative.OGR_F_Destroy(feature);
+                }
+            }
+
+            return null;
         }
         finally
         {
@@ -195,11 +261,56 @@ public static class ClassPolygonizer
         }
     }
 
-    private static void AddField(IntPtr layer, string name, int type, string path)
+    private static void WriteDefaultStyle(VectorFile output, IntPtr polygons, ClassLegend legend)
+    {
+        string geometryColumn = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(GdalNative.OGR_L_GetGeometryColumn(polygons)) is { Length: > 0 } g ? g : "geom";
+        IntPtr styles = output.CreateLayer(StylesTable, IntPtr.Zero, GdalNative.WkbNone);
+        (string Name, int Type)[] fields =
+        [
+            ("f_table_catalog", GdalNative.OftString), ("f_table_schema", GdalNative.OftString), ("f_table_name", GdalNative.OftString),
+            ("f_geometry_column", GdalNative.OftString), ("styleName", GdalNative.OftString), ("styleQML", GdalNative.OftString),
+            ("styleSLD", GdalNative.OftString), ("useAsDefault", GdalNative.OftInteger), ("description", GdalNative.OftString),
+            ("owner", GdalNative.OftString), ("ui", GdalNative.OftString), ("update_time", GdalNative.OftDateTime),
+        ];
+        foreach (var (name, type) in fields)
+        {
+            AddField(styles, name, type, output.Path, name == "useAsDefault" ? GdalNative.OfstBoolean : 0);
+        }
+
+        IntPtr feature = GdalNative.OGR_F_Create(GdalNative.OGR_L_GetLayerDefn(styles));
+        try
+        {
+            // QGIS finds a layer's default style by catalog = schema = '' (not NULL), table, geometry column and useAsDefault.
+            string[] values = ["", "", LayerName, geometryColumn, LayerName, QgisStyle.CategorisedPolygons(legend, "class")];
+            for (int i = 0; i < values.Length; i++)
+            {
+                GdalNative.OGR_F_SetFieldString(feature, i, values[i]);
+            }
+
+            GdalNative.OGR_F_SetFieldInteger(feature, 7, 1);
+            GdalNative.OGR_F_SetFieldString(feature, 8, "Classes in the colours of the mask's legend (written by adaptseg)");
+            GdalNative.OGR_F_SetFieldString(feature, 11, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            output.Begin();
+            Gdal.ClearError();
+            Gdal.ThrowIf(GdalNative.OGR_L_CreateFeature(styles, feature) != 0, $"Could not write the layer style to '{output.Path}' (disk full?).", output.Path);
+            output.Commit();
+        }
+        finally
+        {
+            GdalNative.OGR_F_Destroy(feature);
+        }
+    }
+
+    private static void AddField(IntPtr layer, string name, int type, string path, int subType = 0)
     {
         IntPtr field = GdalNative.OGR_Fld_Create(name, type);
         try
         {
+            if (subType != 0)
+            {
+                GdalNative.OGR_Fld_SetSubType(field, subType);
+            }
+
             Gdal.ClearError();
             Gdal.ThrowIf(GdalNative.OGR_L_CreateField(layer, field, 1) != 0, $"Could not add field '{name}' to '{path}'.", path);
         }

@@ -6,6 +6,8 @@ namespace AdaptSeg.Geo.Raster;
 /// <summary>
 /// Writes the blended class probabilities: one band per class (named after the class), on the
 /// input's grid, as uint8 percent (nodata 255) or float32 (nodata NaN), tiled and compressed;
+/// photometric MINISBLACK so that three or four bands are not taken for RGB(A): bands 2.. are tagged
+/// undefined, band 1 reads as gray (the only thing a TIFF can say about its first sample);
 /// optionally a COG (overviews averaged, which is right for probabilities). Named at <see cref="Commit"/>.
 /// </summary>
 public sealed class ProbabilityRasterWriter : IPredictionSink, IDisposable
@@ -33,12 +35,14 @@ public sealed class ProbabilityRasterWriter : IPredictionSink, IDisposable
         try
         {
             var type = format == ProbabilityFormat.Percent ? RasterDataType.Byte : RasterDataType.Float32;
-            dataset = GdalDataset.Create("GTiff", stagePath, grid.Width, grid.Height, classes, type, [.. this.options.GTiffOptions, "INTERLEAVE=BAND"]);
+            dataset = GdalDataset.Create("GTiff", stagePath, grid.Width, grid.Height, classes, type, [.. this.options.GTiffOptions, "INTERLEAVE=BAND", "PHOTOMETRIC=MINISBLACK"]);
             ClassMaskWriter.CopyGrid(grid, dataset);
             for (int c = 1; c <= classes; c++)
             {
                 dataset.SetNoData(c, format == ProbabilityFormat.Percent ? ClassLegend.NoData : double.NaN);
-                GdalNative.GDALSetDescription(GdalNative.GDALGetRasterBand(dataset.DangerousHandle, c), legend.Entries[c - 1].Name);
+                IntPtr band = GdalNative.GDALGetRasterBand(dataset.DangerousHandle, c);
+                GdalNative.GDALSetDescription(band, legend.Entries[c - 1].Name);
+                GdalNative.GDALSetRasterColorInterpretation(band, GdalNative.GciUndefined);
             }
         }
         catch

@@ -138,6 +138,20 @@ public static class RasterClassStyle
         return colours;
     }
 
+    /// <summary>A band's colour interpretation as GDAL names it (<c>Undefined</c>, <c>Gray</c>, <c>Palette</c>, <c>Red</c>, ...).</summary>
+    public static string ReadColorInterpretation(GdalDataset dataset, int band) =>
+        GdalNative.GDALGetRasterColorInterpretation(BandHandle(dataset, band)) switch
+        {
+            0 => "Undefined",
+            1 => "Gray",
+            2 => "Palette",
+            3 => "Red",
+            4 => "Green",
+            5 => "Blue",
+            6 => "Alpha",
+            int other => $"GCI {other}",
+        };
+
     /// <summary>The raster attribute table of a band: column names and rows of values as text; empty when none.</summary>
     public static (IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows) ReadAttributeTable(GdalDataset dataset, int band)
     {

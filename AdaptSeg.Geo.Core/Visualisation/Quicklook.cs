@@ -1,16 +1,18 @@
 using AdaptSeg.Geo.Raster;
 using SixLabors.ImageSharp.PixelFormats;
+using SkiaSharp;
 
 namespace AdaptSeg.Geo.Visualisation;
 
 /// <summary>
 /// Side-by-side PNG of an image (three bands as RGB, stretched per band between the 2nd and 98th
 /// percentile) and class masks on the same grid (image | mask | mask ...), each panel titled.
-/// Rasters are read decimated to the panel size, so any raster size is cheap.
+/// Rasters are read decimated to the panel size, so any raster size is cheap. Layout: a 12-pixel
+/// margin around and between panels, a 22-pixel title strip above them. Drawn with SkiaSharp.
 /// </summary>
 public static class Quicklook
 {
-    private static readonly Rgb24 NoData = new(0, 0, 0);
+    private static readonly SKColor NoData = new(0, 0, 0);
 
     /// <summary>Renders the quicklook.</summary>
     /// <param name="path">PNG to write (atomically).</param>
@@ -27,7 +29,9 @@ public static class Quicklook
         int panelHeight = Math.Max(1, (int)Math.Round((double)image.Height / image.Width * panelWidth));
         const int margin = 12, titleHeight = 22;
         int panels = 1 + masks.Count;
-        using var canvas = new Canvas(panels * (panelWidth + margin) + margin, panelHeight + titleHeight + 2 * margin, new Rgb24(255, 255, 255));
+        using SKSurface surface = PngFile.CreateSurface(panels * (panelWidth + margin) + margin, panelHeight + titleHeight + 2 * margin);
+        using var pixels = new SKBitmap(new SKImageInfo(panelWidth, panelHeight, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var colours = classColours.Select(c => new SKColor(c.R, c.G, c.B)).ToArray();
         var full = new PixelWindow(0, 0, image.Width, image.Height);
 
         var channels = new byte[3][];
@@ -39,20 +43,22 @@ public static class Quicklook
         }
 
         int y0 = margin + titleHeight;
-        canvas.Text(margin, margin, imageTitle, new Rgb24(0, 0, 0), 2);
+        PngFile.Text(surface.Canvas, imageTitle, margin, margin - 4, 16, SKColors.Black);
         for (int y = 0; y < panelHeight; y++)
         {
             for (int x = 0; x < panelWidth; x++)
             {
                 int i = y * panelWidth + x;
-                canvas.Set(margin + x, y0 + y, new Rgb24(channels[0][i], channels[1][i], channels[2][i]));
+                pixels.SetPixel(x, y, new SKColor(channels[0][i], channels[1][i], channels[2][i]));
             }
         }
+
+        surface.Canvas.DrawBitmap(pixels, margin, y0);
 
         for (int m = 0; m < masks.Count; m++)
         {
             int x0 = margin + (m + 1) * (panelWidth + margin);
-            canvas.Text(x0, margin, masks[m].Title, new Rgb24(0, 0, 0), 2);
+            PngFile.Text(surface.Canvas, masks[m].Title, x0, margin - 4, 16, SKColors.Black);
             using var mask = GdalDataset.Open(masks[m].MaskPath);
             var values = new byte[panelWidth * panelHeight];
             mask.ReadResampled(1, new PixelWindow(0, 0, mask.Width, mask.Height), panelWidth, panelHeight, values);
@@ -61,12 +67,14 @@ public static class Quicklook
                 for (int x = 0; x < panelWidth; x++)
                 {
                     byte v = values[y * panelWidth + x];
-                    canvas.Set(x0 + x, y0 + y, v < classColours.Count ? classColours[v] : NoData);
+                    pixels.SetPixel(x, y, v < colours.Length ? colours[v] : NoData);
                 }
             }
+
+            surface.Canvas.DrawBitmap(pixels, x0, y0);
         }
 
-        canvas.SavePng(path);
+        PngFile.Save(surface, path);
     }
 
     /// <summary>Linear stretch of the 2nd..98th percentile to 0..255; nodata becomes 0.</summary>

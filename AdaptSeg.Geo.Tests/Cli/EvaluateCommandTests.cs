@@ -18,6 +18,27 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_Plot_WritesTheReportAsPng()
+    {
+        using var temp = new TempDirectory();
+        string png = temp.File("report.png");
+        var (code, output, error) = await CliRunner.RunAsync("evaluate", "--prediction", Labels, "--reference", Labels, "--classes", "water,vegetation,other", "--plot", png);
+        Assert.True(code == 0, error);
+        Assert.Contains($"plot written to {png}", output);
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(png);
+        Assert.Equal(2 * AdaptSeg.Geo.Visualisation.EvaluationPlot.PanelWidth, image.Width);
+        Assert.Equal(["report.png"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Evaluate_PlotInMissingFolder_Exit2BeforeEvaluating()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("evaluate", "--prediction", Labels, "--reference", Labels, "--classes", "water,vegetation,other", "--plot", "/nonexistent-adaptseg/report.png");
+        Assert.Equal(2, code);
+        Assert.Contains("/nonexistent-adaptseg", error);
+    }
+
+    [Fact]
     public async Task Evaluate_MissingReference_Exit2NamingFile()
     {
         var (code, _, error) = await CliRunner.RunAsync("evaluate", "--prediction", Labels, "--reference", "/nonexistent/ref.tif", "--classes", "a,b,c");

@@ -37,6 +37,36 @@ public sealed class ClassPolygonizerTests
     }
 
     [Fact]
+    public void Write_StoresDefaultQgisStyleCategorisedByClass()
+    {
+        using var temp = new TempDirectory();
+        string mask = MakeMask(temp,
+        [
+            0, 0, 0, 1, 1, 1,
+            0, 0, 0, 1, 1, 1,
+            0, 0, 255, 1, 1, 1,
+            0, 0, 0, 1, 1, 0,
+        ]);
+        string gpkg = temp.File("classes.gpkg");
+
+        ClassPolygonizer.Write(mask, gpkg, Legend);
+
+        IReadOnlyDictionary<string, string> style = ClassPolygonizer.ReadDefaultStyle(gpkg) ?? throw new Xunit.Sdk.XunitException("no default style row");
+        Assert.Equal(("", "", "classes", "geom", "1"), (style["f_table_catalog"], style["f_table_schema"], style["f_table_name"], style["f_geometry_column"], style["useAsDefault"]));
+        Assert.True(style.ContainsKey("update_time"));
+        var qml = System.Xml.Linq.XDocument.Parse(style["styleQML"].Replace("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>", ""));
+        var renderer = qml.Descendants("renderer-v2").Single();
+        Assert.Equal(("categorizedSymbol", "class"), ((string?)renderer.Attribute("type"), (string?)renderer.Attribute("attr")));
+        var categories = renderer.Descendants("category").Select(c => ((string?)c.Attribute("value"), (string?)c.Attribute("label"), (string?)c.Attribute("symbol"))).ToList();
+        Assert.Equal([("0", "water", "0"), ("1", "field", "1")], categories);
+        var colours = renderer.Descendants("symbol")
+            .Select(s => (string?)s.Descendants("Option").Single(o => (string?)o.Attribute("name") == "color").Attribute("value"))
+            .ToList();
+        Assert.Equal([$"{Legend.Entries[0].Red},{Legend.Entries[0].Green},{Legend.Entries[0].Blue},255", $"{Legend.Entries[1].Red},{Legend.Entries[1].Green},{Legend.Entries[1].Blue},255"], colours);
+        Assert.Equal(3, ClassPolygonizer.Read(gpkg).Count); // the polygons are untouched by the style table
+    }
+
+    [Fact]
     public void Write_MinimumArea_DropsSmallPolygons()
     {
         using var temp = new TempDirectory();
