@@ -9,12 +9,11 @@ using AdaptSeg.Geo.Tiling;
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary><c>adaptseg predict</c>: sliding-window prediction of a raster into a class mask.</summary>
-internal sealed class PredictCommand
+internal sealed partial class PredictCommand
 {
-    private static readonly Option<string> Input = new("--input")
+    private static readonly Option<string?> Input = new("--input")
     {
-        Description = "The image to classify (GeoTIFF or any raster GDAL reads).",
-        Required = true,
+        Description = "The image to classify (GeoTIFF or any raster GDAL reads, also remote: /vsicurl/https://..., /vsis3/...; or a STAC Item .json with --stac-assets). Or give --inputs.",
     };
 
     private static readonly Option<string> Output = new("--output")
@@ -125,7 +124,8 @@ internal sealed class PredictCommand
             Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
             Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
         };
-        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, factory, t))));
+        AddScaleOptions(command);
+        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => parse.GetValue(Inputs) is null ? Run(parse, factory, t) : RunScenes(parse, factory, t))));
         return command;
     }
 
@@ -134,7 +134,7 @@ internal sealed class PredictCommand
         TextWriter err = parse.Err();
         try
         {
-            PredictionRequest request = BuildRequest(parse);
+            PredictionRequest request = BuildRequest(parse, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
             ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             if (request.Legend is null && predictor is NetworkTilePredictor network)
             {
@@ -180,12 +180,12 @@ internal sealed class PredictCommand
     }
 
     /// <summary>Cross-option checks first, before any model is loaded or file written.</summary>
-    private static PredictionRequest BuildRequest(ParseResult parse)
+    private static PredictionRequest BuildRequest(ParseResult parse, string input, string output, bool checkInput)
     {
-        string input = parse.GetValue(Input)!;
-        if (!File.Exists(input))
+        ShardAssignment? shard = ParseShard(parse);
+        if (checkInput)
         {
-            throw new FileNotFoundException($"The input raster '{input}' does not exist. Check --input.", input);
+            input = ResolveInput(parse, input, CancellationToken.None);
         }
 
         BlendMode blend = parse.GetValue(Blend)!.ToLowerInvariant() switch
@@ -219,7 +219,6 @@ internal sealed class PredictCommand
 
         var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
         polygons.Validate();
-        string output = parse.GetValue(Output)!;
         string? probabilities = parse.GetValue(Probabilities);
         var outputs = new[] { output, probabilities, vectors }.OfType<string>().Select(Path.GetFullPath).ToList();
         if (outputs.Distinct().Count() != outputs.Count || outputs.Contains(Path.GetFullPath(input)))
@@ -227,7 +226,7 @@ internal sealed class PredictCommand
             throw new ArgumentException("--output, --probabilities, --vectors and --input must all be different files.");
         }
 
-        if (!parse.GetValue(Overwrite) && outputs.FirstOrDefault(File.Exists) is { } existing)
+        if (!parse.GetValue(Overwrite) && ShardOutputs(shard, outputs).FirstOrDefault(File.Exists) is { } existing)
         {
             throw new IOException($"'{existing}' already exists; choose another name or add --overwrite.");
         }
@@ -246,6 +245,7 @@ internal sealed class PredictCommand
             ProbabilityFormat = format,
             VectorPath = vectors,
             VectorOptions = polygons,
+            Shard = shard,
         };
     }
 }
