@@ -15,7 +15,7 @@ public sealed class StreamingMemoryTests(ITestOutputHelper output)
     /// <summary>
     /// The stated bound: resident memory may grow during the prediction by at most the stitcher's
     /// own buffers (<see cref="SlidingWindowPredictor.WorkingBytes"/>: a 512-row accumulator one
-    /// raster wide plus a few tile batches, about 160 MiB here), GDAL's block cache (GDAL_CACHEMAX,
+    /// raster wide plus a few tile batches, about 167 MiB here), GDAL's block cache (GDAL_CACHEMAX,
     /// 256 MiB) and 128 MiB for the runtime. That is well under the 381 MiB the uint8 mask alone
     /// would take in memory, and a tenth of a whole-raster float accumulator (4.5 GiB).
     /// </summary>
