@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
 
@@ -9,12 +10,11 @@ using AdaptSeg.Geo.Tiling;
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary><c>adaptseg predict</c>: sliding-window prediction of a raster into a class mask.</summary>
-internal sealed class PredictCommand
+internal sealed partial class PredictCommand
 {
-    private static readonly Option<string> Input = new("--input")
+    private static readonly Option<string?> Input = new("--input")
     {
-        Description = "The image to classify (GeoTIFF or any raster GDAL reads).",
-        Required = true,
+        Description = "The image to classify (GeoTIFF or any raster GDAL reads, also remote: /vsicurl/https://..., /vsis3/...; or a STAC Item .json with --stac-assets). Or give --inputs.",
     };
 
     private static readonly Option<string> Output = new("--output")
@@ -125,7 +125,8 @@ internal sealed class PredictCommand
             Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
             Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
         };
-        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, factory, t))));
+        AddScaleOptions(command);
+        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => parse.GetValue(Inputs) is null ? Run(parse, factory, t) : RunScenes(parse, factory, t))));
         return command;
     }
 
@@ -134,7 +135,7 @@ internal sealed class PredictCommand
         TextWriter err = parse.Err();
         try
         {
-            PredictionRequest request = BuildRequest(parse, err);
+            PredictionRequest request = BuildRequest(parse, err, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
             ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             if (request.Legend is null && predictor is NetworkTilePredictor network)
             {
@@ -180,13 +181,13 @@ internal sealed class PredictCommand
     }
 
     /// <summary>Cross-option checks first, before any model is loaded or file written.</summary>
-    private static PredictionRequest BuildRequest(ParseResult parse, TextWriter err)
+    private static PredictionRequest BuildRequest(ParseResult parse, TextWriter err, string input, string output, bool checkInput)
     {
-        string input = parse.GetValue(Input)!;
-        OutputGuard.ThrowIfNotUtf8("--input", input);
-        if (!OutputGuard.IsRemote(input) && !File.Exists(input))
+        ShardAssignment? shard = ParseShard(parse);
+        if (checkInput)
         {
-            throw new FileNotFoundException($"The input raster '{input}' does not exist. Check --input.", input);
+            OutputGuard.ThrowIfNotUtf8("--input", input);
+            input = ResolveInput(parse, input, CancellationToken.None);
         }
 
         BlendMode blend = parse.GetValue(Blend)!.ToLowerInvariant() switch
@@ -202,12 +203,15 @@ internal sealed class PredictCommand
             throw new ArgumentException($"--tile-size {tile} with --overlap {givenOverlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
         }
 
-        (int width, int height) = RasterSize(input);
-        int clamped = PredictionMemory.ClampTile(tile, width, height);
-        if (clamped != tile)
+        if (checkInput)
         {
-            err.WriteLine($"note: --tile-size {tile} is larger than the raster ({width}x{height}); using {clamped}, one tile across.");
-            tile = clamped;
+            (int width, int height) = RasterSize(input);
+            int clamped = PredictionMemory.ClampTile(tile, width, height);
+            if (clamped != tile)
+            {
+                err.WriteLine($"note: --tile-size {tile} is larger than the raster ({width}x{height}); using {clamped}, one tile across.");
+                tile = clamped;
+            }
         }
 
         int overlap = givenOverlap is { } o1 ? Math.Min(o1, tile - 1) : blend == BlendMode.Hann ? tile / 2 : tile / 8;
@@ -230,12 +234,20 @@ internal sealed class PredictCommand
 
         var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
         polygons.Validate();
-        string output = parse.GetValue(Output)!;
         string? probabilities = parse.GetValue(Probabilities);
-        OutputGuard.Check(
-            [("--input", input), ("--checkpoint", parse.GetValue(Checkpoint))],
-            [("--output", output), ("the QGIS style of --output", QgisStyle.SidecarPathFor(Path.GetFullPath(output))), ("--probabilities", probabilities), ("--vectors", vectors)],
-            parse.GetValue(Overwrite));
+        if (checkInput)
+        {
+            // Every output this run writes (a shard's carry the shard in their names), and the
+            // mask's QGIS style, against every input, by file identity.
+            var named = new List<(string Option, string? Path)> { ("--output", output), ("--probabilities", probabilities), ("--vectors", vectors) };
+            var outputs = shard is null
+                ? named
+                : [.. named.Where(n => n.Path is not null).Select(n => (n.Option + $" (shard {shard.Index}/{shard.Count})", (string?)ShardFiles.ShardPath(n.Path!, shard.Index, shard.Count))),
+                   ("the shard manifest", ShardFiles.ManifestPath(output, shard.Index, shard.Count))];
+            string maskPath = shard is null ? output : ShardFiles.ShardPath(output, shard.Index, shard.Count);
+            outputs.Add(("the QGIS style of --output", QgisStyle.SidecarPathFor(Path.GetFullPath(maskPath))));
+            OutputGuard.Check([("--input", input), ("--checkpoint", parse.GetValue(Checkpoint))], outputs, parse.GetValue(Overwrite));
+        }
 
         string? classes = parse.GetValue(Classes);
         string? bands = parse.GetValue(Bands);
@@ -251,6 +263,7 @@ internal sealed class PredictCommand
             ProbabilityFormat = format,
             VectorPath = vectors,
             VectorOptions = polygons,
+            Shard = shard,
         };
     }
 

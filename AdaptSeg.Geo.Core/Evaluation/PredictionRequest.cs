@@ -35,4 +35,11 @@ public sealed record PredictionRequest
 
     /// <summary>Polygon filtering and simplification.</summary>
     public PolygonOptions VectorOptions { get; init; } = new();
+
+    /// <summary>
+    /// Predict only this shard (K of N, see <see cref="TileShard"/>): the outputs are written under
+    /// the shard names of the paths above (<c>mask.shard-K-of-N.tif</c>) with a manifest
+    /// (<c>mask.shard-K-of-N.json</c>); <c>adaptseg mosaic</c> joins them. Null predicts the whole raster.
+    /// </summary>
+    public ShardAssignment? Shard { get; init; }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Raster.Interop;
 using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Evaluation;
@@ -38,12 +40,19 @@ public static class RasterPrediction
         }
 
         PredictionMemory.ThrowIfTooLarge(stitch, input.Width, input.Height, bands.Count, predictor.ClassCount);
-        var stitcher = new SlidingWindowPredictor(input, bands, predictor, stitch);
-        using ClassMaskWriter mask = ClassMaskWriter.Create(request.MaskPath, input, legend, request.MaskOptions);
+        ShardAssignment? assigned = request.Shard;
+        TileShard? shard = assigned is null ? null : TileShard.Plan(input.Width, input.Height, stitch, assigned.Index, assigned.Count);
+        var stitcher = new SlidingWindowPredictor(input, bands, predictor, stitch, shard);
+        // A shard's outputs lie on its own rows of the input's grid: a VRT window of the input gives that grid.
+        using VirtualRaster? window = shard is null ? null : VirtualRaster.Translate(input,
+            ["-of", "VRT", "-srcwin", "0", Invariant(shard.FirstRow), Invariant(input.Width), Invariant(shard.RowCount)]);
+        GdalDataset grid = window?.Dataset ?? input;
+        string ShardNamed(string path) => assigned is null ? path : ShardFiles.ShardPath(path, assigned.Index, assigned.Count);
+        using ClassMaskWriter mask = ClassMaskWriter.Create(ShardNamed(request.MaskPath), grid, legend, request.MaskOptions);
         using ProbabilityRasterWriter? probabilities = request.ProbabilityPath is null
             ? null
-            : new ProbabilityRasterWriter(request.ProbabilityPath, input, legend, request.ProbabilityFormat, request.MaskOptions);
-        using var vectors = request.VectorPath is null ? null : new PendingOutput(request.VectorPath);
+            : new ProbabilityRasterWriter(ShardNamed(request.ProbabilityPath), grid, legend, request.ProbabilityFormat, request.MaskOptions);
+        using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
         IPredictionSink sink = probabilities is null ? mask : new CompositeSink([mask, probabilities]);
 
         try
@@ -73,7 +82,36 @@ public static class RasterPrediction
         cancellationToken.ThrowIfCancellationRequested();
         PendingOutput.CommitAll([.. mask.Outputs, probabilities?.Output, vectors]);
 
-        return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, input.Width, input.Height, stitcher.TileCount, clock.Elapsed);
+        if (shard is not null)
+        {
+            string folder = Path.GetDirectoryName(mask.Path)!;
+            string? Relative(string? path) => path is null ? null : Path.GetRelativePath(folder, path);
+            new ShardManifest
+            {
+                Format = ShardManifest.CurrentFormat,
+                Index = shard.Index,
+                Count = shard.Count,
+                Input = request.InputPath,
+                Width = input.Width,
+                Height = input.Height,
+                GeoTransform = input.GeoTransform?.ToArray(),
+                Crs = input.ProjectionWkt ?? "",
+                TileSize = stitch.TileSize,
+                Overlap = stitch.Overlap,
+                Blend = stitch.Blend.ToString(),
+                BatchSize = stitch.BatchSize,
+                Classes = legend.Names,
+                FirstRow = shard.FirstRow,
+                EndRow = shard.EndRow,
+                FirstTile = shard.FirstTile,
+                EndTile = shard.EndTile,
+                Mask = Relative(mask.Path)!,
+                Probabilities = Relative(probabilities?.Path),
+                Polygons = Relative(vectors?.FinalPath),
+            }.Write(ShardFiles.ManifestPath(request.MaskPath, shard.Index, shard.Count));
+        }
+
+        return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, grid.Width, grid.Height, stitcher.TileCount, clock.Elapsed);
     }
 
     /// <summary>
@@ -95,4 +133,6 @@ public static class RasterPrediction
 
         return message == e.Message && path == e.Path ? e : new GdalException(message + " No output of this run was kept.", null, path);
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -21,6 +21,9 @@ public sealed class SlidingWindowPredictor
 
     private const int BatchesInFlight = 3;
 
+    /// <summary>Probability buffers: one filled by the predictor while the blender reads the other.</summary>
+    private const int ProbabilityBuffers = 2;
+
     private readonly GdalDataset input;
     private readonly IReadOnlyList<int> bands;
     private readonly ITilePredictor predictor;
@@ -28,6 +31,16 @@ public sealed class SlidingWindowPredictor
 
     /// <summary>Prepares a prediction of <paramref name="bands"/> (1-based) of <paramref name="input"/>.</summary>
     public SlidingWindowPredictor(GdalDataset input, IReadOnlyList<int> bands, ITilePredictor predictor, StitchOptions options)
+        : this(input, bands, predictor, options, null)
+    {
+    }
+
+    /// <summary>
+    /// Prepares a prediction of one <paramref name="shard"/> (see <see cref="TileShard"/>) of
+    /// <paramref name="input"/>: its tiles are predicted and its rows handed to the sink as rows
+    /// 0 .. <see cref="TileShard.RowCount"/> - 1. Null predicts the whole raster.
+    /// </summary>
+    public SlidingWindowPredictor(GdalDataset input, IReadOnlyList<int> bands, ITilePredictor predictor, StitchOptions options, TileShard? shard)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(bands);
@@ -54,7 +67,15 @@ public sealed class SlidingWindowPredictor
         Height = input.Height;
         ColumnStarts = TileGrid.Starts(Width, options.TileSize, options.Overlap);
         RowStarts = TileGrid.Starts(Height, options.TileSize, options.Overlap);
+        Shard = shard ?? TileShard.Whole(Width, Height, options);
+        if (shard is not null && shard != TileShard.Plan(Width, Height, options, shard.Index, shard.Count))
+        {
+            throw new ArgumentException($"Shard {shard} was not planned for this {Width}x{Height} raster with these tile settings; plan it with TileShard.Plan.", nameof(shard));
+        }
     }
+
+    /// <summary>The shard predicted (the whole raster unless one was given).</summary>
+    public TileShard Shard { get; }
 
     /// <summary>Raster width.</summary>
     public int Width { get; }
@@ -68,8 +89,8 @@ public sealed class SlidingWindowPredictor
     /// <summary>Tile rows' starts.</summary>
     public IReadOnlyList<int> RowStarts { get; }
 
-    /// <summary>Number of tiles.</summary>
-    public int TileCount => ColumnStarts.Count * RowStarts.Count;
+    /// <summary>Number of tiles this prediction runs (the shard's; all tiles when unsharded).</summary>
+    public int TileCount => Shard.TileCount;
 
     /// <summary>
     /// Bytes held by the rolling accumulator and the tile batches: what the prediction needs
@@ -82,11 +103,17 @@ public sealed class SlidingWindowPredictor
             long ring = (long)TileGrid.Extent(Height, options.TileSize) * Width;
             long tile = (long)options.TileSize * options.TileSize;
             long batch = options.BatchSize * tile * (bands.Count * 4 + 1);
-            return ring * ((predictor.ClassCount + 1) * 4 + 2) + BatchesInFlight * batch + options.BatchSize * tile * predictor.ClassCount * 4;
+            return ring * ((predictor.ClassCount + 1) * 4 + 2) + BatchesInFlight * batch + ProbabilityBuffers * options.BatchSize * tile * predictor.ClassCount * 4;
         }
     }
 
-    /// <summary>Runs the prediction, writing every row to <paramref name="sink"/> once, top to bottom.</summary>
+    /// <summary>
+    /// Runs the prediction, writing every row of the shard to <paramref name="sink"/> once, top to
+    /// bottom. Three stages overlap, joined by bounded queues: a reader thread reads tiles a few
+    /// batches ahead, the calling thread runs the predictor, and a blender thread weights the
+    /// predicted tiles into the accumulator and hands finished rows to the sink (the first failure
+    /// of any stage stops all three and is rethrown).
+    /// </summary>
     public void Run(IPredictionSink sink, IProgress<StitchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -95,85 +122,78 @@ public sealed class SlidingWindowPredictor
         int th = TileGrid.Extent(Height, size);
         int classes = predictor.ClassCount;
         int plane = size * size;
-        var ring = new Accumulator(Width, th, classes);
-
-        float[][] wx = [.. ColumnStarts.Select(x => BlendWindow.Weights(options.Blend, tw, options.Overlap, x == 0, x + tw == Width))];
-        float[][] wy = [.. RowStarts.Select(y => BlendWindow.Weights(options.Blend, th, options.Overlap, y == 0, y + th == Height))];
 
         using var free = new BlockingCollection<TileBatch>(BatchesInFlight);
         using var full = new BlockingCollection<TileBatch>(BatchesInFlight);
+        using var predicted = new BlockingCollection<TileBatch>(ProbabilityBuffers);
+        using var freeProbabilities = new BlockingCollection<float[]>(ProbabilityBuffers);
         for (int i = 0; i < BatchesInFlight; i++)
         {
             free.Add(new TileBatch(options.BatchSize, bands.Count, plane));
         }
 
+        for (int i = 0; i < ProbabilityBuffers; i++)
+        {
+            freeProbabilities.Add(new float[options.BatchSize * classes * plane]);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // A dedicated thread: it blocks on the bounded queues, which must not starve the thread pool.
-        // It always starts (token None), so it always completes the queue it fills.
+        var blender = new Blender(this, sink, progress, tw, th);
+        // Dedicated threads: they block on the bounded queues, which must not starve the thread pool.
+        // They always start (token None), so the reader always completes the queue it fills.
         Task reader = Task.Factory.StartNew(() => ReadTiles(free, full, tw, th, stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var probabilities = new float[options.BatchSize * classes * plane];
-        var rowWeights = new float[tw];
-        int done = 0;
-        int currentRow = 0;
-        int flushedTo = 0;
+        Task writer = Task.Factory.StartNew(() => blender.Consume(predicted, free, freeProbabilities, stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             foreach (TileBatch batch in full.GetConsumingEnumerable(stop.Token))
             {
-                int predicted = batch.Compact();
-                if (predicted > 0)
+                int count = batch.Compact();
+                float[] probabilities = freeProbabilities.Take(stop.Token);
+                if (count > 0)
                 {
-                    predictor.Predict(batch.Input.AsSpan(0, predicted * bands.Count * plane), predicted, size, size, probabilities.AsSpan(0, predicted * classes * plane));
+                    predictor.Predict(batch.Input.AsSpan(0, count * bands.Count * plane), count, size, size, probabilities.AsSpan(0, count * classes * plane));
                 }
 
-                for (int k = 0, slot = 0; k < batch.Count; k++)
-                {
-                    (int row, int column) = (batch.RowIndex[k], batch.ColumnIndex[k]);
-                    if (row != currentRow)
-                    {
-                        // Rows above this tile row's start are final: no later tile reaches them.
-                        flushedTo = Flush(ring, sink, flushedTo, RowStarts[row]);
-                        currentRow = row;
-                    }
-
-                    var window = new PixelWindow(ColumnStarts[column], RowStarts[row], tw, th);
-                    ring.MarkValid(window, batch.Valid.AsSpan(k * plane, plane), size);
-                    if (batch.ValidCount[k] > 0)
-                    {
-                        ring.Add(window, probabilities.AsSpan(slot * classes * plane, classes * plane), size, wx[column], wy[row], rowWeights);
-                        slot++;
-                    }
-                }
-
-                done += batch.Count;
-                free.Add(batch, stop.Token);
-                progress?.Report(new StitchProgress(done, TileCount, flushedTo, Height));
+                batch.Probabilities = probabilities;
+                predicted.Add(batch, stop.Token);
             }
 
             reader.GetAwaiter().GetResult();
-            flushedTo = Flush(ring, sink, flushedTo, Height);
-            progress?.Report(new StitchProgress(done, TileCount, flushedTo, Height));
+            predicted.CompleteAdding();
+            writer.GetAwaiter().GetResult();
+            blender.Finish();
         }
         catch
         {
             stop.Cancel();
-            try
+            foreach (Task stage in new[] { reader, writer })
             {
-                reader.Wait(CancellationToken.None);
-            }
-            catch (AggregateException)
-            {
-                // The reader's own failure (or its cancellation) is secondary to the one being thrown.
+                try
+                {
+                    stage.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // A stage's own failure (or its cancellation) is examined below.
+                }
             }
 
-            if (reader.IsFaulted && reader.Exception!.InnerException is { } readerError && !cancellationToken.IsCancellationRequested)
+            if (!cancellationToken.IsCancellationRequested)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(readerError).Throw();
+                foreach (Task stage in new[] { reader, writer })
+                {
+                    if (stage.IsFaulted && stage.Exception!.InnerException is { } error and not OperationCanceledException)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+                    }
+                }
             }
 
             throw;
         }
     }
+
+    private int RowOf(int tile) => tile / ColumnStarts.Count;
 
     private void ReadTiles(BlockingCollection<TileBatch> free, BlockingCollection<TileBatch> full, int tw, int th, CancellationToken token)
     {
@@ -183,23 +203,21 @@ public sealed class SlidingWindowPredictor
             int size = options.TileSize;
             int plane = size * size;
             TileBatch? batch = null;
-            for (int r = 0; r < RowStarts.Count; r++)
+            for (int t = Shard.FirstTile; t < Shard.EndTile; t++)
             {
-                for (int c = 0; c < ColumnStarts.Count; c++)
+                token.ThrowIfCancellationRequested();
+                (int r, int c) = Math.DivRem(t, ColumnStarts.Count);
+                batch ??= free.Take(token).Reset();
+                int k = batch.Count;
+                var window = new PixelWindow(ColumnStarts[c], RowStarts[r], tw, th);
+                batch.RowIndex[k] = r;
+                batch.ColumnIndex[k] = c;
+                batch.ValidCount[k] = tiles.Read(window, size, batch.Input.AsSpan(k * bands.Count * plane, bands.Count * plane), batch.Valid.AsSpan(k * plane, plane));
+                batch.Count++;
+                if (batch.Count == options.BatchSize)
                 {
-                    token.ThrowIfCancellationRequested();
-                    batch ??= free.Take(token).Reset();
-                    int k = batch.Count;
-                    var window = new PixelWindow(ColumnStarts[c], RowStarts[r], tw, th);
-                    batch.RowIndex[k] = r;
-                    batch.ColumnIndex[k] = c;
-                    batch.ValidCount[k] = tiles.Read(window, size, batch.Input.AsSpan(k * bands.Count * plane, bands.Count * plane), batch.Valid.AsSpan(k * plane, plane));
-                    batch.Count++;
-                    if (batch.Count == options.BatchSize)
-                    {
-                        full.Add(batch, token);
-                        batch = null;
-                    }
+                    full.Add(batch, token);
+                    batch = null;
                 }
             }
 
@@ -214,19 +232,99 @@ public sealed class SlidingWindowPredictor
         }
     }
 
-    private static int Flush(Accumulator ring, IPredictionSink sink, int from, int to)
+    /// <summary>
+    /// The third stage: weights predicted tiles into the rolling accumulator and flushes the rows no
+    /// later tile can reach, clipped to the shard's rows.
+    /// </summary>
+    private sealed class Blender(SlidingWindowPredictor owner, IPredictionSink sink, IProgress<StitchProgress>? progress, int tw, int th)
     {
-        while (from < to)
+        private readonly Accumulator ring = new(owner.Width, th, owner.predictor.ClassCount);
+        private readonly float[][] wx = [.. owner.ColumnStarts.Select(x => BlendWindow.Weights(owner.options.Blend, tw, owner.options.Overlap, x == 0, x + tw == owner.Width))];
+        private readonly float[][] wy = [.. owner.RowStarts.Select(y => BlendWindow.Weights(owner.options.Blend, th, owner.options.Overlap, y == 0, y + th == owner.Height))];
+        private readonly float[] rowWeights = new float[tw];
+        private int done;
+        private int currentRow = owner.RowOf(owner.Shard.FirstTile);
+        private int flushedTo = owner.RowStarts[owner.RowOf(owner.Shard.FirstTile)];
+
+        public void Consume(BlockingCollection<TileBatch> predicted, BlockingCollection<TileBatch> free, BlockingCollection<float[]> freeProbabilities, CancellationTokenSource stop)
         {
-            // Hand over runs of rows that are contiguous in the ring.
-            int count = Math.Min(to - from, ring.Height - from % ring.Height);
-            ring.Finish(from, count, out ReadOnlySpan<byte> classes, out ReadOnlySpan<float> probabilities);
-            sink.WriteRows(from, count, classes, probabilities);
-            ring.Clear(from, count);
-            from += count;
+            try
+            {
+                int size = owner.options.TileSize;
+                int plane = size * size;
+                int classes = owner.predictor.ClassCount;
+                foreach (TileBatch batch in predicted.GetConsumingEnumerable(stop.Token))
+                {
+                    float[] probabilities = batch.Probabilities!;
+                    for (int k = 0, slot = 0; k < batch.Count; k++)
+                    {
+                        (int row, int column) = (batch.RowIndex[k], batch.ColumnIndex[k]);
+                        if (row != currentRow)
+                        {
+                            // Rows above this tile row's start are final: no later tile reaches them.
+                            Flush(owner.RowStarts[row]);
+                            currentRow = row;
+                        }
+
+                        var window = new PixelWindow(owner.ColumnStarts[column], owner.RowStarts[row], tw, th);
+                        ring.MarkValid(window, batch.Valid.AsSpan(k * plane, plane), size);
+                        if (batch.ValidCount[k] > 0)
+                        {
+                            ring.Add(window, probabilities.AsSpan(slot * classes * plane, classes * plane), size, wx[column], wy[row], rowWeights);
+                            slot++;
+                        }
+                    }
+
+                    done += batch.Count;
+                    batch.Probabilities = null;
+                    freeProbabilities.Add(probabilities, stop.Token);
+                    free.Add(batch, stop.Token);
+                    Report();
+                }
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
         }
 
-        return from;
+        /// <summary>Flushes the rows below the last tile; call once every batch is blended.</summary>
+        public void Finish()
+        {
+            Flush(Math.Min(owner.Height, owner.RowStarts[owner.RowOf(owner.Shard.EndTile - 1)] + th));
+            Report();
+        }
+
+        private void Report()
+        {
+            TileShard shard = owner.Shard;
+            progress?.Report(new StitchProgress(done, shard.TileCount, Math.Clamp(flushedTo - shard.FirstRow, 0, shard.RowCount), shard.RowCount));
+        }
+
+        private void Flush(int to)
+        {
+            int width = owner.Width;
+            int classes = owner.predictor.ClassCount;
+            TileShard shard = owner.Shard;
+            while (flushedTo < to)
+            {
+                // Hand over runs of rows that are contiguous in the ring, clipped to the shard's rows.
+                int from = flushedTo;
+                int count = Math.Min(to - from, ring.Height - from % ring.Height);
+                ring.Finish(from, count, out ReadOnlySpan<byte> classIndices, out ReadOnlySpan<float> probabilities);
+                int lo = Math.Max(from, shard.FirstRow);
+                int hi = Math.Min(from + count, shard.EndRow);
+                if (lo < hi)
+                {
+                    sink.WriteRows(lo - shard.FirstRow, hi - lo, classIndices.Slice((lo - from) * width, (hi - lo) * width),
+                        probabilities.Slice((lo - from) * classes * width, (hi - lo) * classes * width));
+                }
+
+                ring.Clear(from, count);
+                flushedTo = from + count;
+            }
+        }
     }
 
     /// <summary>A batch of tiles read ahead: inputs, validity, grid indices.</summary>
@@ -243,6 +341,9 @@ public sealed class SlidingWindowPredictor
         public int[] ValidCount { get; } = new int[capacity];
 
         public int Count { get; set; }
+
+        /// <summary>The predictor's output for this batch, while it travels to the blender.</summary>
+        public float[]? Probabilities { get; set; }
 
         public TileBatch Reset()
         {
