@@ -20,6 +20,7 @@ public static class AdaptSegCli
             TrainCommand.Create(),
             DemoCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
             EvaluateCommand.Create(),
             EvaluateCityscapesCommand.Create(),
         };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
 
@@ -68,6 +69,12 @@ internal sealed class PredictCommand
         DefaultValueFactory = _ => "auto",
     };
 
+    private static readonly Option<string> Engine = new("--engine")
+    {
+        Description = "What runs the network: 'torchsharp' (default) or 'onnxruntime' (ONNX Runtime; --checkpoint may then also be a .onnx from 'adaptseg export onnx', a model.pth is exported in memory). Same tiling, blending and outputs.",
+        DefaultValueFactory = _ => "torchsharp",
+    };
+
     private static readonly Option<bool> Cog = new("--cog")
     {
         Description = "Write the mask (and probabilities) as Cloud Optimized GeoTIFF with overviews (MODE for classes).",
@@ -122,7 +129,7 @@ internal sealed class PredictCommand
             "Streams, so memory does not grow with the raster's height. Pixels that are nodata in any input band are nodata (255). " +
             "Outputs appear under their names only when complete; Ctrl+C leaves none half-written.")
         {
-            Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
+            Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Engine, Cog, Compression,
             Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
         };
         command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, factory, t))));
@@ -135,10 +142,20 @@ internal sealed class PredictCommand
         try
         {
             PredictionRequest request = BuildRequest(parse);
-            ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+            ITilePredictorFactory engine = parse.GetValue(Engine)!.Trim().ToLowerInvariant() switch
+            {
+                "torchsharp" => factory,
+                "onnxruntime" => new OnnxRuntimePredictorFactory(),
+                var other => throw new ArgumentException($"--engine '{other}' is not known; use torchsharp or onnxruntime."),
+            };
+            ITilePredictor predictor = engine.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             if (request.Legend is null && predictor is NetworkTilePredictor network)
             {
                 request = request with { Legend = ClassLegend.FromNames(network.ClassNames) };
+            }
+            else if (request.Legend is null && predictor is OnnxTilePredictor onnx)
+            {
+                request = request with { Legend = ClassLegend.FromNames(onnx.ClassNames) };
             }
             try
             {

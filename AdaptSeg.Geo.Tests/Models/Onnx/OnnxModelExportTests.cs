@@ -10,7 +10,7 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 
 public sealed class OnnxModelExportTests
 {
-    internal static string SaveFormulaModel(string folder)
+    internal static string SaveFormulaModel(string folder, BandStatistics? target = null)
     {
         using var network = DeepLabOnnxExporterTests.FormulaNetwork();
         string path = Path.Combine(folder, "model.pth");
@@ -22,7 +22,7 @@ public sealed class OnnxModelExportTests
             Width = 8,
             BandNames = ["red", "nir", "green"],
             SourceStatistics = new BandStatistics([60, 70, 80], [20, 25, 30]),
-            TargetStatistics = new BandStatistics([100, 90, 110], [40, 35, 51]),
+            TargetStatistics = target ?? new BandStatistics([100, 90, 110], [40, 35, 51]),
         });
         return path;
     }
