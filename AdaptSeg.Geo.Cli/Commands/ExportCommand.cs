@@ -36,6 +36,11 @@ internal sealed class ExportCommand
         DefaultValueFactory = _ => 512,
     };
 
+    private static readonly Option<bool> DynamicSize = new("--dynamic-size")
+    {
+        Description = "Leave the input's height and width symbolic (any tile size) instead of fixing them to --tile-size. QGIS Deepness cannot load such a file.",
+    };
+
     private static readonly Option<int> Overlap = new("--overlap-percent")
     {
         Description = "Tile overlap written for Deepness (tiles_overlap), in percent of the tile (predict's Hann default: 50).",
@@ -60,7 +65,7 @@ internal sealed class ExportCommand
             "(raw - mean) / std. Metadata for QGIS Deepness (model_type, class_names, tiles_size, tiles_overlap, standardization_mean/std) " +
             "and adaptseg (raw band statistics). See docs/onnx.md.")
         {
-            Checkpoint, Output, Heads, Opset, TileSize, Overlap, SourceStatistics, Overwrite,
+            Checkpoint, Output, Heads, Opset, TileSize, DynamicSize, Overlap, SourceStatistics, Overwrite,
         };
         onnx.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, t))));
         return new Command("export", "Export a trained model for other tools: onnx (ONNX Runtime, QGIS Deepness).") { onnx };
@@ -91,13 +96,16 @@ internal sealed class ExportCommand
                 Heads = heads,
                 Opset = parse.GetValue(Opset),
                 TileSize = tile,
+                DynamicSize = parse.GetValue(DynamicSize),
                 OverlapPercent = overlap,
                 UseSourceStatistics = parse.GetValue(SourceStatistics),
                 Overwrite = parse.GetValue(Overwrite),
             }, cancellationToken);
 
             TextWriter o = parse.Out();
+            string size = parse.GetValue(DynamicSize) ? "height x width" : $"{tile} x {tile}";
             o.WriteLine($"onnx      {summary.OutputPath} ({summary.Bytes / 1e6:F1} MB, IR {summary.IrVersion}, opset {summary.Opset}, outputs {(heads == OnnxHeads.Both ? "main, aux" : "main")})");
+            o.WriteLine($"input     'input': batch x bands x {size}, normalised as (raw - mean) / std (Deepness does it from the metadata)");
             foreach (var (key, value) in summary.Metadata)
             {
                 o.WriteLine($"metadata  {key} = {value}");

@@ -159,6 +159,13 @@ internal sealed class PredictCommand
             }
             try
             {
+                if (predictor is OnnxTilePredictor { FixedSize: { } size } && (size.Height != request.Stitch.TileSize || size.Width != request.Stitch.TileSize))
+                {
+                    throw new ArgumentException(
+                        $"'{parse.GetValue(Checkpoint)}' was exported for {size.Height}x{size.Width} tiles; predict with --tile-size {size.Height}, " +
+                        "or export it again with --dynamic-size (or pass the model.pth) for any tile size.");
+                }
+
                 PredictionSummary summary;
                 using (var progress = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
                 {

@@ -24,6 +24,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
     private readonly RunOptions runOptions = new();
     private readonly float[] mean;
     private readonly float[] std;
+    private readonly string origin;
     private float[] buffer = [];
 
     /// <param name="model">The serialised ONNX model.</param>
@@ -56,6 +57,11 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
                 : throw new InvalidDataException($"{source}: input '{DeepLabOnnxExporter.InputName}' is not batch x bands x height x width with a fixed band count.");
             ClassCount = output.Dimensions.Length == 4 && output.Dimensions[1] is > 0 and <= 255 ? output.Dimensions[1]
                 : throw new InvalidDataException($"{source}: output '{DeepLabOnnxExporter.MainOutputName}' is not batch x classes x height x width with 1..255 classes.");
+            if (input.Dimensions[2] > 0 || input.Dimensions[3] > 0)
+            {
+                FixedSize = (input.Dimensions[2], input.Dimensions[3]);
+            }
+
             if (statistics.Mean.Length != BandCount || statistics.Std.Length != BandCount)
             {
                 throw new InvalidDataException($"{source} takes {BandCount} band(s) but its statistics have {statistics.Mean.Length}.");
@@ -75,6 +81,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         mean = statistics.Mean.Select(m => (float)m).ToArray();
         std = statistics.Std.Select(s => (float)Math.Max(s, 1e-6)).ToArray();
         ClassNames = classNames;
+        origin = source;
     }
 
     public int ClassCount { get; }
@@ -83,6 +90,9 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
 
     /// <summary>Class names in value order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The tile height and width the model was exported for, or null when it takes any size.</summary>
+    public (int Height, int Width)? FixedSize { get; }
 
     /// <summary>Exports <paramref name="network"/> in memory (main head, opset 17) and runs it with ONNX Runtime.</summary>
     public static OnnxTilePredictor FromNetwork(DeepLabMulti network, BandStatistics statistics, IReadOnlyList<string>? classNames = null, string device = "cpu")
@@ -142,6 +152,13 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         if (input.Length < count || probabilities.Length < batch * ClassCount * plane)
         {
             throw new ArgumentException($"Predict of {batch} x {height} x {width}: the input holds {input.Length} values and the output {probabilities.Length}; they must hold {count} and {batch * ClassCount * plane}.");
+        }
+
+        if (FixedSize is { } size && (size.Height > 0 && size.Height != height || size.Width > 0 && size.Width != width))
+        {
+            throw new ArgumentException(
+                $"{origin} was exported for {size.Height}x{size.Width} tiles but got {height}x{width}; predict with --tile-size {size.Height}, " +
+                "or export with --dynamic-size (or pass the model.pth) for any tile size.");
         }
 
         if (buffer.Length != count)

@@ -25,6 +25,22 @@ public sealed class ExportCommandTests(ITestOutputHelper log)
         Assert.True(new FileInfo(temp.File("model.onnx")).Length > 10_000);
     }
 
+    [Fact]
+    public async Task PredictEngineOnnxRuntime_OnnxForOtherTileSize_Exit2SayingWhichTileSizeAndNothingWritten()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = OnnxModelExportTests.SaveFormulaModel(temp.Path);
+        string onnx = temp.File("model.onnx");
+        var (exportCode, _, exportError) = await CliRunner.RunAsync("export", "onnx", "--checkpoint", checkpoint, "--output", onnx, "--tile-size", "512");
+        Assert.True(exportCode == 0, exportError);
+        var (code, _, error) = await CliRunner.RunAsync("predict", "--input", Scene, "--output", temp.File("m.tif"), "--checkpoint", onnx,
+            "--engine", "onnxruntime", "--device", "cpu", "--tile-size", "256");
+        Assert.Equal(2, code);
+        Assert.Contains("--tile-size 512", error);
+        Assert.False(File.Exists(temp.File("m.tif")));
+        Assert.Equal(["model.onnx", "model.pth"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+    }
+
     [Theory]
     [InlineData("--heads", "all", "--heads 'all'")]
     [InlineData("--opset", "11", "13 to 17")]
@@ -60,7 +76,7 @@ public sealed class ExportCommandTests(ITestOutputHelper log)
         // The scene's own band statistics (as prepare would compute them), so the classes vary over it.
         string checkpoint = OnnxModelExportTests.SaveFormulaModel(temp.Path, new BandStatistics([42.26, 154.54, 76.70], [7.07, 38.28, 11.17]));
         string onnx = temp.File("model.onnx");
-        var (exportCode, _, exportError) = await CliRunner.RunAsync("export", "onnx", "--checkpoint", checkpoint, "--output", onnx);
+        var (exportCode, _, exportError) = await CliRunner.RunAsync("export", "onnx", "--checkpoint", checkpoint, "--output", onnx, "--tile-size", "256");
         Assert.True(exportCode == 0, exportError);
 
         foreach (var (name, engine, model) in new[] { ("torch", "torchsharp", checkpoint), ("ortpth", "onnxruntime", checkpoint), ("ortonnx", "onnxruntime", onnx) })

@@ -15,7 +15,8 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// </summary>
 /// <remarks>
 /// Input <c>input</c>: float32 <c>batch x bands x height x width</c>, already normalised
-/// (<c>(raw - mean) / std</c>, as the network was trained); batch, height and width are symbolic.
+/// (<c>(raw - mean) / std</c>, as the network was trained); batch is symbolic, height and width are
+/// symbolic or <see cref="OnnxExportOptions.InputSize"/>.
 /// Outputs <c>main</c> (and <c>aux</c> with <see cref="OnnxHeads.Both"/>): float32
 /// <c>batch x classes x height x width</c> class probabilities.
 /// </remarks>
@@ -41,7 +42,9 @@ public static class DeepLabOnnxExporter
         var weights = new Weights(network);
         var g = new OnnxGraphBuilder();
         g.Graph.Name = "adaptseg_deeplab_v2_multi";
-        g.Graph.Input.Add(OnnxGraphBuilder.FloatValue(InputName, "batch", network.InputBands, "height", "width"));
+        object height = options.InputSize is { } fixedSize ? fixedSize : "height";
+        object width = options.InputSize is { } fixedWidth ? fixedWidth : "width";
+        g.Graph.Input.Add(OnnxGraphBuilder.FloatValue(InputName, "batch", network.InputBands, height, width));
 
         // Stem: conv1 + bn1, ReLU, 3x3 stride-2 max-pool with ceil_mode.
         string x = g.Node("Relu", [weights.ConvBn(g, InputName, "conv1", "bn1", stride: 2, padding: 3, dilation: 1)]);
@@ -68,11 +71,11 @@ public static class DeepLabOnnxExporter
 
         string sizes = OutputSizes(g, network.NumClasses);
         Head(g, weights, x, "layer6", network.Options.AsppAllBranches, sizes, MainOutputName);
-        g.Graph.Output.Add(OnnxGraphBuilder.FloatValue(MainOutputName, "batch", network.NumClasses, "height", "width"));
+        g.Graph.Output.Add(OnnxGraphBuilder.FloatValue(MainOutputName, "batch", network.NumClasses, height, width));
         if (options.Heads == OnnxHeads.Both)
         {
             Head(g, weights, layer3!, "layer5", network.Options.AsppAllBranches, sizes, AuxOutputName);
-            g.Graph.Output.Add(OnnxGraphBuilder.FloatValue(AuxOutputName, "batch", network.NumClasses, "height", "width"));
+            g.Graph.Output.Add(OnnxGraphBuilder.FloatValue(AuxOutputName, "batch", network.NumClasses, height, width));
         }
 
         var model = new ModelProto

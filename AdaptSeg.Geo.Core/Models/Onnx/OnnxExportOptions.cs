@@ -15,6 +15,13 @@ public sealed record OnnxExportOptions
     /// <summary>The <c>ai.onnx</c> opset version, <see cref="MinimumOpset"/> to <see cref="MaximumOpset"/>.</summary>
     public int Opset { get; init; } = MaximumOpset;
 
+    /// <summary>
+    /// Fixed height and width of the input (and outputs), e.g. the tile size: QGIS Deepness reads its
+    /// tile size from the input shape and cannot load a model whose height and width are symbolic.
+    /// Null: symbolic <c>height</c> and <c>width</c>, any tile size (what <c>predict</c> uses in memory).
+    /// </summary>
+    public int? InputSize { get; init; }
+
     /// <summary>Model metadata (<c>metadata_props</c>), in order; see <see cref="DeepnessMetadata"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Metadata { get; init; } = [];
 
@@ -25,6 +32,11 @@ public sealed record OnnxExportOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Opset), Opset,
                 $"Opset {Opset} is not supported; use {MinimumOpset} to {MaximumOpset} (the default, {MaximumOpset}, is read by ONNX Runtime 1.12+ and onnx 1.12).");
+        }
+
+        if (InputSize is < 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "The fixed input size must be at least 16 pixels (or null for any size).");
         }
 
         var duplicate = Metadata.GroupBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

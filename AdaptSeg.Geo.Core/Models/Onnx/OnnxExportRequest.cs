@@ -16,6 +16,12 @@ public sealed record OnnxExportRequest
     /// <summary>Tile side recorded for Deepness (<c>tiles_size</c>); adaptseg predict's default is 512.</summary>
     public int TileSize { get; init; } = 512;
 
+    /// <summary>
+    /// Symbolic input height and width (any tile size) instead of fixing them to <see cref="TileSize"/>.
+    /// Deepness cannot load such a file; ONNX Runtime and <c>predict</c> can.
+    /// </summary>
+    public bool DynamicSize { get; init; }
+
     /// <summary>Tile overlap in percent recorded for Deepness (<c>tiles_overlap</c>); adaptseg predict's Hann default is 50.</summary>
     public int OverlapPercent { get; init; } = 50;
 

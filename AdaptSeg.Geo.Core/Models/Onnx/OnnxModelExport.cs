@@ -42,7 +42,13 @@ public static class OnnxModelExport
             var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
             var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
                 resolutionMetres: null, bandNames: description.BandNames);
-            var options = new OnnxExportOptions { Heads = request.Heads, Opset = request.Opset, Metadata = metadata };
+            var options = new OnnxExportOptions
+            {
+                Heads = request.Heads,
+                Opset = request.Opset,
+                InputSize = request.DynamicSize ? null : request.TileSize,
+                Metadata = metadata,
+            };
             ModelProto model = DeepLabOnnxExporter.Build(network, options, cancellationToken);
             using var pending = new PendingOutput(output);
             using (var stream = File.Create(pending.TemporaryPath))

@@ -159,6 +159,7 @@ public sealed class DeepLabOnnxExporterTests
         ModelProto model = DeepLabOnnxExporter.Build(network, new OnnxExportOptions
         {
             Heads = OnnxHeads.Both,
+            InputSize = 96,
             Metadata = DeepnessMetadata.Build(["water", "vegetation", "other"], new BandStatistics([1, 2, 3], [4, 5, 6]), "target", 512, 50),
         });
         string path = temp.File("model.onnx");

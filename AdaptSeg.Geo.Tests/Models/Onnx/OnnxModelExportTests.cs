@@ -67,7 +67,9 @@ public sealed class OnnxModelExportTests
         ModelProto proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(output));
         Assert.Equal(summary.Metadata.Select(kv => kv.Key), proto.MetadataProps.Select(p => p.Key));
         Assert.Equal(["input"], session.InputMetadata.Keys);
-        Assert.Equal([-1, 3, -1, -1], session.InputMetadata["input"].Dimensions);
+        // Fixed to the tile size: Deepness takes its tile size from the input shape.
+        Assert.Equal([-1, 3, 512, 512], session.InputMetadata["input"].Dimensions);
+        Assert.Equal([-1, 3, 512, 512], session.OutputMetadata["main"].Dimensions);
     }
 
     [Fact]
