@@ -18,6 +18,7 @@ public sealed class ExportCommandTests(ITestOutputHelper log)
         using var temp = new TempDirectory();
         string checkpoint = OnnxModelExportTests.SaveFormulaModel(temp.Path);
         var (code, output, error) = await CliRunner.RunAsync("export", "onnx", "--checkpoint", checkpoint, "--output", temp.File("model.onnx"), "--heads", "both", "--opset", "15");
+        log.WriteLine(output);
         Assert.True(code == 0, error);
         Assert.Contains("IR 8, opset 15, outputs main, aux", output);
         Assert.Contains("metadata  model_type = \"Segmentor\"", output);
