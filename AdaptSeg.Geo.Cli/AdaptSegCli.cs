@@ -21,6 +21,7 @@ public static class AdaptSegCli
             DemoCommand.Create(),
             PredictCommand.Create(),
             MosaicCommand.Create(),
+            ExportCommand.Create(),
             EvaluateCommand.Create(),
             EvaluateCityscapesCommand.Create(),
         };

@@ -5,6 +5,7 @@ using TorchSharp;
 using System.CommandLine;
 using System.Diagnostics;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
 
@@ -55,6 +56,12 @@ internal sealed class BenchStitchCommand
 
     private static readonly Option<string?> Blocks = new("--blocks") { Description = "Bottleneck blocks per stage, for example 1,1,1,1 (the demo's light network); overrides --depth." };
 
+    private static readonly Option<string> Engine = new("--engine")
+    {
+        Description = "What runs the network: torchsharp (default), onnxruntime (the same weights exported in memory), or both, one after the other on the same raster and tiles, with the ratio.",
+        DefaultValueFactory = _ => "torchsharp",
+    };
+
     public static Command Create()
     {
         var command = new Command("stitch",
@@ -74,7 +81,7 @@ internal sealed class BenchStitchCommand
             "Measure tiled inference end to end: read -> DeepLab network (random weights, batched tiles) -> blend -> write, on a synthetic raster. " +
             "Prints ms per tile, MPix/s and peak memory.")
         {
-            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, Device, Blocks,
+            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, Device, Blocks, Engine,
         };
         command.Description += " Then times the network alone on the same tiles (read beforehand, untimed) and prints the pipeline/network throughput ratio.";
         command.SetAction((parse, token) => Task.FromResult(Run(parse, network: true, token)));
@@ -95,6 +102,13 @@ internal sealed class BenchStitchCommand
 
         BlendMode blend = parse.GetValue(Blend) == "center-crop" ? BlendMode.CenterCrop : BlendMode.Hann;
         int overlap = parse.GetValue(Overlap) ?? tile / 2;
+        string engine = network ? parse.GetValue(Engine)!.Trim().ToLowerInvariant() : "none";
+        if (network && engine is not ("torchsharp" or "onnxruntime" or "both"))
+        {
+            parse.Err().WriteLine($"error: --engine '{engine}' is not known; use torchsharp, onnxruntime or both.");
+            return ExitCodes.BadInput;
+        }
+
         string? given = parse.GetValue(Folder);
         string folder = given ?? Directory.CreateTempSubdirectory("adaptseg-bench-stitch-").FullName;
         try
@@ -103,50 +117,72 @@ internal sealed class BenchStitchCommand
             parse.Err().WriteLine($"writing a {size}x{size}x{bands} synthetic raster (not timed)...");
             WriteSynthetic(input, size, bands, classes, cancellationToken);
 
-            var request = new PredictionRequest
-            {
-                InputPath = input,
-                MaskPath = Path.Combine(folder, "bench-mask.tif"),
-                Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = network ? parse.GetValue(Batch) : 4 },
-            };
-            ITilePredictor predictor = network ? Network(parse, classes, bands) : new OneHotOfFirstBand(classes, bands);
-            using var owned = (IDisposable)predictor;
-            if (network)
-            {
-                NetworkAlone(input, predictor, request.Stitch, bands, 1, cancellationToken); // warm-up, not reported
-            }
-
-            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            PredictionSummary summary;
-            using (var progress = new ProgressLine<StitchProgress>(parse.Err(), "bench", p => (p.TilesDone, p.TileCount)))
-            {
-                summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
-            }
-
-            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             var o = parse.Out();
             o.WriteLine($"raster        {size}x{size}, {bands} band(s) uint8, {classes} classes");
-            o.WriteLine($"tiles         {summary.Tiles} of {tile} px, overlap {overlap}, blend {blend}");
             o.WriteLine($"CPU threads   {Environment.ProcessorCount}");
-            o.WriteLine(network
-                ? $"network       {(parse.GetValue(Blocks) is { } b ? $"blocks {b}" : $"ResNet-{parse.GetValue(Depth)}")} width {parse.GetValue(Width)}, batch {parse.GetValue(Batch)}, {summary.Elapsed.TotalMilliseconds / Math.Max(1, summary.Tiles):F1} ms per tile"
-                : "network       none (model-free one-hot predictor)");
-            o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
-            o.WriteLine($"throughput    {summary.MegapixelsPerSecond:G3} MPix/s wall-clock");
-            o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):G3} MPix per CPU-second (steadier on a shared machine)");
-            if (network)
+            using DeepLabMulti? model = network ? Network(parse, classes, bands) : null;
+            var statistics = new BandStatistics([.. Enumerable.Repeat(127.5, bands)], [.. Enumerable.Repeat(64.0, bands)]);
+            var measured = new List<(string Engine, double MsPerTile, double CpuMsPerTile)>();
+            string[] engines = engine == "both" ? ["torchsharp", "onnxruntime"] : [engine];
+            foreach (string e in engines)
             {
-                parse.Err().WriteLine("timing the network alone on the same tiles...");
-                TimeSpan cpuAloneBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                TimeSpan alone = NetworkAlone(input, predictor, request.Stitch, bands, int.MaxValue, cancellationToken);
-                double cpuAlone = (Process.GetCurrentProcess().TotalProcessorTime - cpuAloneBefore).TotalSeconds;
-                double megapixels = (double)size * size / 1e6;
-                double aloneRate = megapixels / Math.Max(alone.TotalSeconds, 1e-9);
-                o.WriteLine($"network alone {aloneRate:G3} MPix/s wall-clock on the same {summary.Tiles} tiles ({alone.TotalSeconds:F2} s in the network, reading untimed)");
-                o.WriteLine($"pipeline/network {summary.MegapixelsPerSecond / aloneRate * 100:F1} % of network-only throughput (wall-clock); CPU-seconds: pipeline {cpuSeconds:F2}, network alone {cpuAlone:F2}");
+                var request = new PredictionRequest
+                {
+                    InputPath = input,
+                    MaskPath = Path.Combine(folder, $"bench-mask-{e}.tif"),
+                    Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = network ? parse.GetValue(Batch) : 4 },
+                };
+                ITilePredictor predictor = e switch
+                {
+                    "torchsharp" => new NetworkTilePredictor(model!, statistics, TorchRuntime.ResolveDevice(parse.GetValue(Device)!)),
+                    "onnxruntime" => OnnxTilePredictor.FromNetwork(model!, statistics, device: parse.GetValue(Device)!),
+                    _ => new OneHotOfFirstBand(classes, bands),
+                };
+                using var owned = (IDisposable)predictor;
+                if (network)
+                {
+                    NetworkAlone(input, predictor, request.Stitch, bands, 1, cancellationToken); // warm-up, not reported
+                }
+
+                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                PredictionSummary summary;
+                using (var progress = new ProgressLine<StitchProgress>(parse.Err(), $"bench {e}", p => (p.TilesDone, p.TileCount)))
+                {
+                    summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
+                }
+
+                double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                int tiles = Math.Max(1, summary.Tiles);
+                measured.Add((e, summary.Elapsed.TotalMilliseconds / tiles, cpuSeconds * 1000 / tiles));
+                o.WriteLine($"engine        {e}");
+                o.WriteLine($"tiles         {summary.Tiles} of {tile} px, overlap {overlap}, blend {blend}");
+                o.WriteLine(network
+                    ? $"network       {(parse.GetValue(Blocks) is { } blocks ? $"blocks {blocks}" : $"ResNet-{parse.GetValue(Depth)}")} width {parse.GetValue(Width)}, batch {parse.GetValue(Batch)}, {summary.Elapsed.TotalMilliseconds / tiles:F1} ms per tile, {cpuSeconds * 1000 / tiles:F1} CPU-ms per tile"
+                    : "network       none (model-free one-hot predictor)");
+                o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
+                o.WriteLine($"throughput    {summary.MegapixelsPerSecond:G3} MPix/s wall-clock");
+                o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):G3} MPix per CPU-second (steadier on a shared machine)");
+                if (network)
+                {
+                    parse.Err().WriteLine("timing the network alone on the same tiles...");
+                    TimeSpan cpuAloneBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    TimeSpan alone = NetworkAlone(input, predictor, request.Stitch, bands, int.MaxValue, cancellationToken);
+                    double cpuAlone = (Process.GetCurrentProcess().TotalProcessorTime - cpuAloneBefore).TotalSeconds;
+                    double aloneRate = (double)size * size / 1e6 / Math.Max(alone.TotalSeconds, 1e-9);
+                    o.WriteLine($"network alone {aloneRate:G3} MPix/s wall-clock on the same {summary.Tiles} tiles ({alone.TotalSeconds:F2} s in the network, reading untimed)");
+                    o.WriteLine($"pipeline/network {summary.MegapixelsPerSecond / aloneRate * 100:F1} % of network-only throughput (wall-clock); CPU-seconds: pipeline {cpuSeconds:F2}, network alone {cpuAlone:F2}");
+                }
+
+                o.WriteLine($"peak memory   {ProcessMemory.PeakWorkingSetMiB():F0} MiB working set (whole process, VmHWM, so far)");
             }
 
-            o.WriteLine($"peak memory   {ProcessMemory.PeakWorkingSetMiB():F0} MiB working set (whole process, VmHWM)");
+            if (measured.Count == 2)
+            {
+                var (t, r) = (measured[0], measured[1]);
+                o.WriteLine($"compare       onnxruntime / torchsharp: wall {r.MsPerTile / t.MsPerTile:F2}x ({r.MsPerTile:F1} vs {t.MsPerTile:F1} ms per tile), " +
+                            $"CPU {r.CpuMsPerTile / t.CpuMsPerTile:F2}x ({r.CpuMsPerTile:F1} vs {t.CpuMsPerTile:F1} CPU-ms per tile)");
+            }
+
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
@@ -194,7 +230,7 @@ internal sealed class BenchStitchCommand
         }
     }
 
-    private static NetworkTilePredictor Network(ParseResult parse, int classes, int bands)
+    private static DeepLabMulti Network(ParseResult parse, int classes, int bands)
     {
         var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
         IReadOnlyList<int> blocks = parse.GetValue(Blocks) is { } given
@@ -202,8 +238,7 @@ internal sealed class BenchStitchCommand
             : DeepLabMulti.BlocksForDepth(parse.GetValue(Depth));
         var model = new DeepLabMulti(classes, bands, blocks, new DeepLabOptions { Width = parse.GetValue(Width) });
         model.to(device);
-        var statistics = new BandStatistics([.. Enumerable.Repeat(127.5, bands)], [.. Enumerable.Repeat(64.0, bands)]);
-        return new NetworkTilePredictor(model, statistics, device, ownsNetwork: true);
+        return model;
     }
 
     /// <summary>

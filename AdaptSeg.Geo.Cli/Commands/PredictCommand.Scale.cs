@@ -145,12 +145,16 @@ internal sealed partial class PredictCommand
             };
             _ = SceneListPrediction.MaskPath(folder, request.NamePattern, scenes[0]); // checks the pattern before the model loads
 
-            ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+            ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             try
             {
                 if (template.Legend is null && predictor is NetworkTilePredictor network)
                 {
                     request = request with { Template = template with { Legend = ClassLegend.FromNames(network.ClassNames) } };
+                }
+                else if (template.Legend is null && predictor is OnnxTilePredictor onnx)
+                {
+                    request = request with { Template = template with { Legend = ClassLegend.FromNames(onnx.ClassNames) } };
                 }
 
                 var scenesDone = new Progress(o);

@@ -68,6 +68,12 @@ internal sealed partial class PredictCommand
         DefaultValueFactory = _ => "auto",
     };
 
+    private static readonly Option<string> Engine = new("--engine")
+    {
+        Description = "What runs the network: 'torchsharp' (default) or 'onnxruntime' (ONNX Runtime; --checkpoint may then also be a .onnx from 'adaptseg export onnx', a model.pth is exported in memory). Same tiling, blending and outputs.",
+        DefaultValueFactory = _ => "torchsharp",
+    };
+
     private static readonly Option<bool> Cog = new("--cog")
     {
         Description = "Write the mask (and probabilities) as Cloud Optimized GeoTIFF with overviews (MODE for classes).",
@@ -122,7 +128,7 @@ internal sealed partial class PredictCommand
             "Streams, so memory does not grow with the raster's height. Pixels that are nodata in any input band are nodata (255). " +
             "Outputs appear under their names only when complete; Ctrl+C leaves none half-written.")
         {
-            Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
+            Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Engine, Cog, Compression,
             Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
         };
         AddScaleOptions(command);
@@ -136,13 +142,24 @@ internal sealed partial class PredictCommand
         try
         {
             PredictionRequest request = BuildRequest(parse, err, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
-            ITilePredictor predictor = factory.Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+            ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             if (request.Legend is null && predictor is NetworkTilePredictor network)
             {
                 request = request with { Legend = ClassLegend.FromNames(network.ClassNames) };
             }
+            else if (request.Legend is null && predictor is OnnxTilePredictor onnx)
+            {
+                request = request with { Legend = ClassLegend.FromNames(onnx.ClassNames) };
+            }
             try
             {
+                if (predictor is OnnxTilePredictor { FixedSize: { } size } && (size.Height != request.Stitch.TileSize || size.Width != request.Stitch.TileSize))
+                {
+                    throw new ArgumentException(
+                        $"'{parse.GetValue(Checkpoint)}' was exported for {size.Height}x{size.Width} tiles; predict with --tile-size {size.Height}, " +
+                        "or export it again with --dynamic-size (or pass the model.pth) for any tile size.");
+                }
+
                 PredictionSummary summary;
                 using (var progress = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
                 {
@@ -179,6 +196,15 @@ internal sealed partial class PredictCommand
             return ExitCodes.BadInput;
         }
     }
+
+    /// <summary>What runs the network: the given (TorchSharp) factory, or ONNX Runtime.</summary>
+    private static ITilePredictorFactory EngineFactory(ParseResult parse, ITilePredictorFactory factory) =>
+        parse.GetValue(Engine)!.Trim().ToLowerInvariant() switch
+        {
+            "torchsharp" => factory,
+            "onnxruntime" => new OnnxRuntimePredictorFactory(),
+            var other => throw new ArgumentException($"--engine '{other}' is not known; use torchsharp or onnxruntime."),
+        };
 
     /// <summary>Cross-option checks first, before any model is loaded or file written.</summary>
     private static PredictionRequest BuildRequest(ParseResult parse, TextWriter err, string input, string output, bool checkInput)

@@ -1,0 +1,249 @@
+using System.Text.Json;
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Models.Onnx;
+using AdaptSeg.Geo.Runtime;
+using AdaptSeg.Geo.Tiling;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+
+namespace AdaptSeg.Geo.Inference;
+
+/// <summary>
+/// A model exported by <see cref="DeepLabOnnxExporter"/> run by ONNX Runtime as a tile predictor:
+/// normalises raw band values exactly as <see cref="Evaluation.NetworkTilePredictor"/> does
+/// (<c>(x - mean) / std</c> in float32, non-finite results set to 0, the band mean) and returns the
+/// graph's <c>main</c> output, softmax probabilities at the tile size.
+/// </summary>
+public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
+{
+    /// <summary>Largest .onnx file read (protobuf's own limit is 2 GiB; ResNet-101 is about 170 MB).</summary>
+    public const long MaximumModelBytes = 2L * 1024 * 1024 * 1024 - 1;
+
+    private readonly InferenceSession session;
+    private readonly RunOptions runOptions = new();
+    private readonly float[] mean;
+    private readonly float[] std;
+    private readonly string origin;
+    private float[] buffer = [];
+
+    /// <param name="model">The serialised ONNX model.</param>
+    /// <param name="statistics">Per-band raw-value mean and std (the model's input normalisation).</param>
+    /// <param name="classNames">Class names in value order.</param>
+    /// <param name="device">cpu, cuda, cuda:N or auto (CUDA only in a build with <c>-p:OnnxRuntimeBackend=gpu</c>).</param>
+    /// <param name="source">Where the model came from, for messages.</param>
+    public OnnxTilePredictor(byte[] model, BandStatistics statistics, IReadOnlyList<string> classNames, string device = "cpu", string source = "the exported model")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(classNames);
+        using SessionOptions options = CreateOptions(device, source);
+        try
+        {
+            session = new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"ONNX Runtime cannot load {source}: {e.Message} Export it again with 'adaptseg export onnx'.", e);
+        }
+
+        try
+        {
+            var input = session.InputMetadata.TryGetValue(DeepLabOnnxExporter.InputName, out var i) ? i
+                : throw new InvalidDataException($"{source} has no input named '{DeepLabOnnxExporter.InputName}'; it was not written by 'adaptseg export onnx'.");
+            var output = session.OutputMetadata.TryGetValue(DeepLabOnnxExporter.MainOutputName, out var o) ? o
+                : throw new InvalidDataException($"{source} has no output named '{DeepLabOnnxExporter.MainOutputName}'; it was not written by 'adaptseg export onnx'.");
+            BandCount = input.Dimensions.Length == 4 && input.Dimensions[1] > 0 ? input.Dimensions[1]
+                : throw new InvalidDataException($"{source}: input '{DeepLabOnnxExporter.InputName}' is not batch x bands x height x width with a fixed band count.");
+            ClassCount = output.Dimensions.Length == 4 && output.Dimensions[1] is > 0 and <= 255 ? output.Dimensions[1]
+                : throw new InvalidDataException($"{source}: output '{DeepLabOnnxExporter.MainOutputName}' is not batch x classes x height x width with 1..255 classes.");
+            if (input.Dimensions[2] > 0 || input.Dimensions[3] > 0)
+            {
+                FixedSize = (input.Dimensions[2], input.Dimensions[3]);
+            }
+
+            if (statistics.Mean.Length != BandCount || statistics.Std.Length != BandCount)
+            {
+                throw new InvalidDataException($"{source} takes {BandCount} band(s) but its statistics have {statistics.Mean.Length}.");
+            }
+
+            if (classNames.Count != ClassCount)
+            {
+                throw new InvalidDataException($"{source} predicts {ClassCount} classes but {classNames.Count} class names were given.");
+            }
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        mean = statistics.Mean.Select(m => (float)m).ToArray();
+        std = statistics.Std.Select(s => (float)Math.Max(s, 1e-6)).ToArray();
+        ClassNames = classNames;
+        origin = source;
+    }
+
+    public int ClassCount { get; }
+
+    public int BandCount { get; }
+
+    /// <summary>Class names in value order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The tile height and width the model was exported for, or null when it takes any size.</summary>
+    public (int Height, int Width)? FixedSize { get; }
+
+    /// <summary>Exports <paramref name="network"/> in memory (main head, opset 17) and runs it with ONNX Runtime.</summary>
+    public static OnnxTilePredictor FromNetwork(DeepLabMulti network, BandStatistics statistics, IReadOnlyList<string>? classNames = null, string device = "cpu")
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        byte[] bytes = DeepLabOnnxExporter.Build(network, new OnnxExportOptions()).ToByteArray();
+        return new OnnxTilePredictor(bytes, statistics,
+            classNames ?? Enumerable.Range(0, network.NumClasses).Select(i => $"class_{i}").ToList(), device, "the network exported in memory");
+    }
+
+    /// <summary>
+    /// Loads a .onnx file written by <c>adaptseg export onnx</c>: the band statistics and class names
+    /// come from its metadata (<c>adaptseg_band_mean</c>, <c>adaptseg_band_std</c>, <c>class_names</c>).
+    /// </summary>
+    public static OnnxTilePredictor FromFile(string path, string device = "cpu")
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"The ONNX model '{path}' does not exist; write it with 'adaptseg export onnx'.", path);
+        }
+
+        if (info.Length > MaximumModelBytes)
+        {
+            throw new InvalidDataException($"'{path}' is {info.Length} bytes, more than an ONNX protobuf can hold ({MaximumModelBytes}); it is not a model adaptseg wrote.");
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        Onnx.ModelProto proto;
+        try
+        {
+            proto = Onnx.ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"'{path}' is not an ONNX model ({e.Message}); give the .onnx written by 'adaptseg export onnx'.", e);
+        }
+
+        var metadata = proto.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        double[] bandMean = ReadJson<double[]>(metadata, DeepnessMetadata.BandMean, path);
+        double[] bandStd = ReadJson<double[]>(metadata, DeepnessMetadata.BandStd, path);
+        var names = ReadJson<Dictionary<string, string>>(metadata, DeepnessMetadata.ClassNames, path);
+        var ordered = new List<string>();
+        for (int c = 0; c < names.Count; c++)
+        {
+            ordered.Add(names.TryGetValue(c.ToString(System.Globalization.CultureInfo.InvariantCulture), out string? name) ? name
+                : throw new InvalidDataException($"'{path}': class_names has no entry \"{c}\"; the classes must be numbered 0..{names.Count - 1}."));
+        }
+
+        return new OnnxTilePredictor(bytes, new BandStatistics(bandMean, bandStd), ordered, device, $"'{path}'");
+    }
+
+    public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)
+    {
+        long plane = (long)height * width;
+        long count = batch * BandCount * plane;
+        if (input.Length < count || probabilities.Length < batch * ClassCount * plane)
+        {
+            throw new ArgumentException($"Predict of {batch} x {height} x {width}: the input holds {input.Length} values and the output {probabilities.Length}; they must hold {count} and {batch * ClassCount * plane}.");
+        }
+
+        if (FixedSize is { } size && (size.Height > 0 && size.Height != height || size.Width > 0 && size.Width != width))
+        {
+            throw new ArgumentException(
+                $"{origin} was exported for {size.Height}x{size.Width} tiles but got {height}x{width}; predict with --tile-size {size.Height}, " +
+                "or export with --dynamic-size (or pass the model.pth) for any tile size.");
+        }
+
+        if (buffer.Length != count)
+        {
+            buffer = new float[count];
+        }
+
+        for (int b = 0; b < batch; b++)
+        {
+            for (int c = 0; c < BandCount; c++)
+            {
+                long offset = ((long)b * BandCount + c) * plane;
+                float m = mean[c];
+                float s = std[c];
+                for (long p = offset; p < offset + plane; p++)
+                {
+                    float v = (input[(int)p] - m) / s;
+                    buffer[p] = float.IsFinite(v) ? v : 0f;
+                }
+            }
+        }
+
+        using var value = OrtValue.CreateTensorValueFromMemory(buffer, [batch, BandCount, height, width]);
+        using var outputs = session.Run(runOptions, [DeepLabOnnxExporter.InputName], [value], [DeepLabOnnxExporter.MainOutputName]);
+        outputs[0].GetTensorDataAsSpan<float>()[..(int)(batch * ClassCount * plane)].CopyTo(probabilities);
+    }
+
+    public void Dispose()
+    {
+        session.Dispose();
+        runOptions.Dispose();
+    }
+
+    private static SessionOptions CreateOptions(string device, string source)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        string d = device.Trim().ToLowerInvariant();
+        bool cudaAvailable = OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
+        if (d == "cpu" || (d == "auto" && !cudaAvailable))
+        {
+            return options;
+        }
+
+        if (d != "auto" && d != "cuda" && !d.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            options.Dispose();
+            throw new ArgumentException($"Device '{device}' is not known; use cpu, cuda, cuda:N or auto.");
+        }
+
+        int index = d.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(d[5..], out int n) ? n : 0;
+        if (!cudaAvailable)
+        {
+            options.Dispose();
+            throw new DeviceUnavailableException(
+                $"ONNX Runtime cannot run {source} on '{device}': this build's ONNX Runtime has no CUDA execution provider. " +
+                "Use --device cpu, or build with -p:OnnxRuntimeBackend=gpu on a machine with CUDA 12 and cuDNN 9.");
+        }
+
+        try
+        {
+            options.AppendExecutionProvider_CUDA(index);
+            return options;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            options.Dispose();
+            throw new DeviceUnavailableException(
+                $"ONNX Runtime cannot run {source} on '{device}': {e.Message}. Use --device cpu, or build with -p:OnnxRuntimeBackend=gpu on a machine with CUDA 12 and cuDNN 9.");
+        }
+    }
+
+    private static T ReadJson<T>(Dictionary<string, string> metadata, string key, string path)
+    {
+        if (!metadata.TryGetValue(key, out string? text))
+        {
+            throw new InvalidDataException($"'{path}' has no '{key}' metadata; it was not written by 'adaptseg export onnx'. Export the model.pth again, or use --engine torchsharp with the model.pth.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}': metadata '{key}' is not valid ({e.Message}); export the model again with 'adaptseg export onnx'.", e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using AdaptSeg.Geo.Data;
+
+namespace AdaptSeg.Geo.Models.Onnx;
+
+/// <summary>
+/// The <c>metadata_props</c> an exported model carries: the keys QGIS's Deepness plugin reads (each
+/// value a JSON text, as Deepness parses them with <c>json.loads</c>) and adaptseg's own.
+/// </summary>
+/// <remarks>
+/// Deepness scales every input pixel by 1/255 and then applies <c>(x - standardization_mean) /
+/// standardization_std</c>. The network wants <c>(raw - mean) / std</c> with our band statistics on
+/// raw values, so the standardisation is written as <c>mean / 255</c> and <c>std / 255</c>:
+/// <c>(raw / 255 - mean / 255) / (std / 255) = (raw - mean) / std</c>. The graph itself takes the
+/// normalised input, like the TorchSharp network. (Folding the normalisation into the first
+/// convolution instead would change the border pixels: its zero padding would then stand for a raw
+/// value of 0 instead of the band mean.)
+/// </remarks>
+public static class DeepnessMetadata
+{
+    public const string ModelType = "model_type";
+    public const string ClassNames = "class_names";
+    public const string Resolution = "resolution";
+    public const string TilesSize = "tiles_size";
+    public const string TileSize = "tile_size";
+    public const string TilesOverlap = "tiles_overlap";
+    public const string StandardizationMean = "standardization_mean";
+    public const string StandardizationStd = "standardization_std";
+    public const string BandMean = "adaptseg_band_mean";
+    public const string BandStd = "adaptseg_band_std";
+    public const string BandNames = "adaptseg_band_names";
+    public const string Statistics = "adaptseg_statistics";
+
+    /// <summary>
+    /// The metadata for a model: <c>model_type</c> "Segmentor", <c>class_names</c> {"0": name, ...},
+    /// <c>resolution</c> in cm/px (only when <paramref name="resolutionMetres"/> is known),
+    /// <c>tiles_size</c> (as Deepness documents it) and <c>tile_size</c> (as Deepness's code reads it),
+    /// <c>tiles_overlap</c> in percent, <c>standardization_mean/std</c> (see the remarks), and
+    /// <c>adaptseg_band_mean/std</c> (raw-value statistics), <c>adaptseg_band_names</c>,
+    /// <c>adaptseg_statistics</c> ("target" or "source").
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Build(
+        IReadOnlyList<string> classes, BandStatistics statistics, string statisticsDomain, int tileSize, int overlapPercent,
+        double? resolutionMetres = null, IReadOnlyList<string>? bandNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tileSize, 16);
+        if (overlapPercent is < 0 or > 99)
+        {
+            throw new ArgumentOutOfRangeException(nameof(overlapPercent), overlapPercent, "The tile overlap is a percentage from 0 to 99.");
+        }
+
+        if (statistics.Mean.Length != statistics.Std.Length || statistics.Std.Any(s => !double.IsFinite(s) || s < 0) || statistics.Mean.Any(m => !double.IsFinite(m)))
+        {
+            throw new ArgumentException("The band statistics need one finite mean and one finite, non-negative std per band.", nameof(statistics));
+        }
+
+        // The same floor as NetworkTilePredictor, so a constant band divides alike everywhere.
+        double[] std = statistics.Std.Select(s => Math.Max(s, 1e-6)).ToArray();
+
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new(ModelType, JsonSerializer.Serialize("Segmentor")),
+            new(ClassNames, JsonSerializer.Serialize(classes.Select((name, i) => (i, name)).ToDictionary(c => c.i.ToString(CultureInfo.InvariantCulture), c => c.name))),
+        };
+        if (resolutionMetres is { } metres)
+        {
+            if (!(metres > 0) || !double.IsFinite(metres))
+            {
+                throw new ArgumentOutOfRangeException(nameof(resolutionMetres), metres, "The resolution must be a positive number of metres per pixel.");
+            }
+
+            metadata.Add(new(Resolution, JsonSerializer.Serialize(metres * 100)));
+        }
+
+        metadata.Add(new(TilesSize, JsonSerializer.Serialize(tileSize)));
+        metadata.Add(new(TileSize, JsonSerializer.Serialize(tileSize)));
+        metadata.Add(new(TilesOverlap, JsonSerializer.Serialize(overlapPercent)));
+        metadata.Add(new(StandardizationMean, JsonSerializer.Serialize(statistics.Mean.Select(m => m / 255.0))));
+        metadata.Add(new(StandardizationStd, JsonSerializer.Serialize(std.Select(s => s / 255.0))));
+        metadata.Add(new(BandMean, JsonSerializer.Serialize(statistics.Mean)));
+        metadata.Add(new(BandStd, JsonSerializer.Serialize(std)));
+        if (bandNames is not null)
+        {
+            metadata.Add(new(BandNames, JsonSerializer.Serialize(bandNames)));
+        }
+
+        metadata.Add(new(Statistics, JsonSerializer.Serialize(statisticsDomain)));
+        return metadata;
+    }
+}

@@ -1,0 +1,81 @@
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Raster;
+using Google.Protobuf;
+using Onnx;
+
+namespace AdaptSeg.Geo.Models.Onnx;
+
+/// <summary>
+/// The <c>export onnx</c> job: reads a model.pth, builds its ONNX graph with the Deepness metadata
+/// and writes it atomically (a temporary name, renamed when complete).
+/// </summary>
+public static class OnnxModelExport
+{
+    /// <summary>Why <c>resolution</c> is left out: model files do not record their training grid yet.</summary>
+    public const string NoResolutionNote =
+        "resolution not written: the model file does not record the training grid's pixel size; set it in Deepness (cm/px).";
+
+    /// <summary>Exports <see cref="OnnxExportRequest.CheckpointPath"/> to <see cref="OnnxExportRequest.OutputPath"/>.</summary>
+    public static OnnxExportSummary Run(OnnxExportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!File.Exists(request.CheckpointPath))
+        {
+            throw new FileNotFoundException($"The model '{request.CheckpointPath}' does not exist; give the model.pth written by 'adaptseg train'.", request.CheckpointPath);
+        }
+
+        string output = Path.GetFullPath(request.OutputPath);
+        if (output == Path.GetFullPath(request.CheckpointPath))
+        {
+            throw new ArgumentException($"The output '{request.OutputPath}' is the model itself; choose another name for the .onnx file.");
+        }
+
+        if (File.Exists(output) && !request.Overwrite)
+        {
+            throw new IOException($"'{request.OutputPath}' already exists; choose another name or add --overwrite.");
+        }
+
+        new OnnxExportOptions { Opset = request.Opset }.Validate();
+        var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);
+        using (network)
+        {
+            var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
+            var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
+                resolutionMetres: null, bandNames: description.BandNames);
+            var options = new OnnxExportOptions
+            {
+                Heads = request.Heads,
+                Opset = request.Opset,
+                InputSize = request.DynamicSize ? null : request.TileSize,
+                Metadata = metadata,
+            };
+            ModelProto model = DeepLabOnnxExporter.Build(network, options, cancellationToken);
+            using var pending = new PendingOutput(output);
+            using (var stream = File.Create(pending.TemporaryPath))
+            {
+                model.WriteTo(stream);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            pending.Commit();
+            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, NoResolutionNote);
+        }
+    }
+
+    /// <summary>
+    /// The statistics a model normalises its input with: the target domain's (what it was adapted
+    /// with), or the source's when asked or when the model has no target statistics; and which.
+    /// </summary>
+    public static (BandStatistics Statistics, string Domain) ChooseStatistics(ModelDescription description, bool useSource, string path)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        if (!useSource && description.TargetStatistics is { } target)
+        {
+            return (target, "target");
+        }
+
+        return description.SourceStatistics is { } source
+            ? (source, "source")
+            : throw new InvalidDataException($"'{path}' holds no band statistics to normalise the input with; re-export it from 'adaptseg train'.");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Models.Onnx;
+using AdaptSeg.Geo.Tests.TestSupport;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+
+namespace AdaptSeg.Geo.Tests.Models.Onnx;
+
+public sealed class OnnxModelExportTests
+{
+    internal static string SaveFormulaModel(string folder, BandStatistics? target = null)
+    {
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork();
+        string path = Path.Combine(folder, "model.pth");
+        ModelPackage.Save(path, network, new ModelDescription
+        {
+            Classes = ["water", "vegetation", "other"],
+            InputBands = 3,
+            Blocks = [1, 1, 1, 1],
+            Width = 8,
+            BandNames = ["red", "nir", "green"],
+            SourceStatistics = new BandStatistics([60, 70, 80], [20, 25, 30]),
+            TargetStatistics = target ?? new BandStatistics([100, 90, 110], [40, 35, 51]),
+        });
+        return path;
+    }
+
+    [Fact]
+    public void Run_SavedModel_DeepnessMetadataReadBackByOnnxRuntimeAndProtobuf()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = SaveFormulaModel(temp.Path);
+        string output = temp.File("model.onnx");
+        OnnxExportSummary summary = OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output });
+        Assert.Equal(8, summary.IrVersion);
+        Assert.Equal(17, summary.Opset);
+        Assert.NotNull(summary.ResolutionNote);
+
+        using var session = new InferenceSession(output);
+        var map = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("Segmentor", JsonSerializer.Deserialize<string>(map["model_type"]));
+        Assert.Equal(new Dictionary<string, string> { ["0"] = "water", ["1"] = "vegetation", ["2"] = "other" },
+            JsonSerializer.Deserialize<Dictionary<string, string>>(map["class_names"]));
+        Assert.Equal(512, JsonSerializer.Deserialize<int>(map["tiles_size"]));
+        Assert.Equal(512, JsonSerializer.Deserialize<int>(map["tile_size"]));
+        Assert.Equal(50, JsonSerializer.Deserialize<int>(map["tiles_overlap"]));
+        Assert.False(map.ContainsKey("resolution"));
+        // Deepness: (raw / 255 - mean') / std' must equal (raw - mean) / std with the target statistics.
+        double[] mean = JsonSerializer.Deserialize<double[]>(map["standardization_mean"])!;
+        double[] std = JsonSerializer.Deserialize<double[]>(map["standardization_std"])!;
+        double[] rawMean = [100, 90, 110];
+        double[] rawStd = [40, 35, 51];
+        for (int c = 0; c < 3; c++)
+        {
+            foreach (double raw in new[] { 0.0, 37.0, 255.0 })
+            {
+                Assert.Equal((raw - rawMean[c]) / rawStd[c], ((raw / 255.0) - mean[c]) / std[c], 9);
+            }
+        }
+
+        Assert.Equal(rawMean, JsonSerializer.Deserialize<double[]>(map["adaptseg_band_mean"]));
+        Assert.Equal("target", JsonSerializer.Deserialize<string>(map["adaptseg_statistics"]));
+        Assert.Equal(["red", "nir", "green"], JsonSerializer.Deserialize<string[]>(map["adaptseg_band_names"])!);
+
+        ModelProto proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(output));
+        Assert.Equal(summary.Metadata.Select(kv => kv.Key), proto.MetadataProps.Select(p => p.Key));
+        Assert.Equal(["input"], session.InputMetadata.Keys);
+        // Fixed to the tile size: Deepness takes its tile size from the input shape.
+        Assert.Equal([-1, 3, 512, 512], session.InputMetadata["input"].Dimensions);
+        Assert.Equal([-1, 3, 512, 512], session.OutputMetadata["main"].Dimensions);
+    }
+
+    [Fact]
+    public void Run_OutputExists_RefusesWithoutOverwriteAndKeepsTheFile()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = SaveFormulaModel(temp.Path);
+        string output = temp.File("model.onnx");
+        File.WriteAllText(output, "keep me");
+        var e = Assert.Throws<IOException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output }));
+        Assert.Contains("--overwrite", e.Message);
+        Assert.Equal("keep me", File.ReadAllText(output));
+        Assert.Throws<ArgumentException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = checkpoint, Overwrite = true }));
+        Assert.Equal(["model.onnx", "model.pth"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+    }
+}
