@@ -28,9 +28,11 @@ internal static class ChildReader
         private static string Clip(string s) => s.Length > 400 ? s[..400] + "..." : s;
     }
 
-    public static Result ModelInfo(string file) => Run(["model", "info", file]);
+    public static Result ModelInfo(string file, string? limits = null) => Run(["model", "info", file], limits);
 
-    public static Result Run(IReadOnlyList<string> arguments)
+    /// <param name="arguments">The CLI's arguments.</param>
+    /// <param name="limits">The value of ADAPTSEG_CHECKPOINT_LIMITS for the child, or null for none (the defaults).</param>
+    public static Result Run(IReadOnlyList<string> arguments, string? limits = null)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "adaptseg.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -47,6 +49,11 @@ internal static class ChildReader
 
         // The defaults are what is tested: a limit raised in the caller's environment must not leak in.
         start.Environment.Remove("ADAPTSEG_CHECKPOINT_LIMITS");
+        if (limits is not null)
+        {
+            start.Environment["ADAPTSEG_CHECKPOINT_LIMITS"] = limits;
+        }
+
         var clock = Stopwatch.StartNew();
         using Process child = Process.Start(start)!;
         Task<string> output = child.StandardOutput.ReadToEndAsync();
