@@ -16,7 +16,9 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// Nothing in the pickle is ever executed. Globals are checked against an allow-list when the
 /// GLOBAL / STACK_GLOBAL / INST opcode is read, before anything could call them; any other global
 /// (<c>os.system</c>, <c>builtins.eval</c>, a pickled model class) stops the read with a
-/// <see cref="CheckpointException"/> that names it.
+/// <see cref="CheckpointException"/> that names it. Every value decoded is charged to a <see cref="CheckpointBudget"/>
+/// (a shared value by the size it would have when copied), text lines and integer literals are bounded before they
+/// are read, and every malformed literal is a <see cref="CheckpointException"/>.
 /// </remarks>
 internal sealed class PickleReader
 {
@@ -57,7 +59,6 @@ internal sealed class PickleReader
     private long position;
 
     /// <param name="stream">Read from its current position up to and including the STOP opcode, and no further.</param>
-    /// <param name="file">The file name used in error messages.</param>
     /// <param name="persistentLoad">Resolves persistent ids (storages); receives the decoded id.</param>
     /// <param name="budget">Charged for every value decoded; shared by all pickles of one file.</param>
     public PickleReader(Stream stream, CheckpointBudget budget, Func<object?, object?> persistentLoad)
