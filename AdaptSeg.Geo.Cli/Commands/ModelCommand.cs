@@ -17,6 +17,12 @@ internal sealed class ModelCommand
         Description = "A PyTorch .pth checkpoint (zip format of torch.save since 1.6, or the legacy format of the AdaptSegNet releases).",
     };
 
+    private static readonly Option<string?> LimitsOption = new("--checkpoint-limits")
+    {
+        Description = "Raise (or lower) the reading limits for this file, as name=value pairs: objects, elements, bytes, ratio, digits, output " +
+            $"(for example objects=5000000,output=1000000). Applied on top of {CheckpointLimits.EnvironmentVariable}; defaults in docs/checkpoints.md.",
+    };
+
     public static Command Create()
     {
         var info = new Command("info", "Describe a checkpoint without loading it into a model: format, tensor and parameter counts, the network it holds, " +
@@ -24,6 +30,7 @@ internal sealed class ModelCommand
             "Exit 2 when the file is not a readable checkpoint.")
         {
             CheckpointPath,
+            LimitsOption,
         };
         info.SetAction(RunInfo);
 
@@ -37,9 +44,16 @@ internal sealed class ModelCommand
     {
         string path = parse.GetValue(CheckpointPath)!.FullName;
         CheckpointSummary summary;
+        CheckpointLimits limits;
         try
         {
-            using Checkpoint checkpoint = CheckpointReader.Read(path);
+            limits = CheckpointLimits.FromEnvironment();
+            if (parse.GetValue(LimitsOption) is { } text)
+            {
+                limits = limits.With(text, "--checkpoint-limits");
+            }
+
+            using Checkpoint checkpoint = CheckpointReader.Read(path, limits);
             summary = CheckpointSummary.Describe(checkpoint);
         }
         catch (CheckpointException e)
@@ -48,15 +62,26 @@ internal sealed class ModelCommand
             return ExitCodes.BadInput;
         }
 
-        Print(parse.Out(), summary);
+        var output = new BoundedWriter(parse.Out(), limits.OutputCharacters);
+        try
+        {
+            Print(output, summary);
+        }
+        catch (OutputFullException)
+        {
+            parse.Out().WriteLine(
+                $"... output truncated at {limits.OutputCharacters} characters; see it all with " +
+                $"--checkpoint-limits output=<more> (or {CheckpointLimits.EnvironmentVariable}=\"output=<more>\").");
+        }
+
         return ExitCodes.Success;
     }
 
-    private static void Print(TextWriter o, CheckpointSummary s)
+    private static void Print(BoundedWriter o, CheckpointSummary s)
     {
         o.WriteLine($"file          {s.Path}");
         o.WriteLine($"format        {(s.Format == CheckpointFormat.Zip ? "zip (torch.save, PyTorch 1.6 or later)" : "legacy (torch.save before PyTorch 1.6)")}");
-        o.WriteLine($"top level     {s.TopLevelKeys.Count} key(s){(s.StateDictKey is null && s.HasStateDict ? " (the state dict itself)" : ": " + Shorten(string.Join(", ", s.TopLevelKeys)))}");
+        o.WriteLine($"top level     {s.TopLevelKeys.Count} key(s){(s.StateDictKey is null && s.HasStateDict ? " (the state dict itself)" : ": " + Shorten(s.TopLevelKeys))}");
         if (!s.HasStateDict)
         {
             o.WriteLine($"state dict    none found (looked at the top level and under {string.Join(", ", Checkpoint.StateDictWrapperKeys)})");
@@ -89,10 +114,50 @@ internal sealed class ModelCommand
             o.WriteLine("metadata");
             foreach (var (key, value) in s.Metadata)
             {
-                o.WriteLine($"  {key} = {value}");
+                o.WriteLine($"  {Shorten([key])} = {value}");
+            }
+
+            if (s.MetadataCount > s.Metadata.Count)
+            {
+                o.WriteLine($"  ... and {s.MetadataCount - s.Metadata.Count} more entries not shown");
             }
         }
     }
 
-    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "..." : text;
+    /// <summary>Keys joined by commas, cut at 200 characters without joining the rest.</summary>
+    private static string Shorten(IEnumerable<string> keys)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (string key in keys)
+        {
+            text.Append(text.Length == 0 ? "" : ", ").Append(key.Length > 201 ? key[..201] : key);
+            if (text.Length > 200)
+            {
+                return text.ToString(0, 200) + "...";
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Writes lines until a character budget is spent, then throws <see cref="OutputFullException"/>.</summary>
+    private sealed class BoundedWriter(TextWriter inner, int maxCharacters)
+    {
+        private long written;
+
+        public void WriteLine(string line)
+        {
+            if (written + line.Length + 1 > maxCharacters)
+            {
+                throw new OutputFullException();
+            }
+
+            written += line.Length + 1;
+            inner.WriteLine(line);
+        }
+    }
+
+    private sealed class OutputFullException : Exception
+    {
+    }
 }

@@ -15,21 +15,37 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// </summary>
 public static class CheckpointReader
 {
+    /// <summary>Fills the span as far as the source goes; returns the bytes read.</summary>
+    private delegate int SpanReader(Span<byte> destination);
+
     /// <summary>Deeper nesting (or a value containing itself) is refused rather than recursed into.</summary>
     private const int MaxNesting = 100;
 
     /// <summary>The legacy format's first pickle: <c>torch.serialization.MAGIC_NUMBER</c>.</summary>
     private static readonly BigInteger LegacyMagic = BigInteger.Parse("1950a86a20f9469cfc6c", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
-    /// <summary>Reads the checkpoint at <paramref name="path"/>. The caller owns (and disposes) the result.</summary>
-    /// <exception cref="CheckpointException">The file is missing, truncated, not a checkpoint, or references a forbidden global.</exception>
-    public static Checkpoint Read(string path)
+    /// <summary>Longest path shown in messages for a nested value; deeper paths are cut (they only serve messages).</summary>
+    private const int MaxWhere = 300;
+
+    /// <summary>
+    /// Reads the checkpoint at <paramref name="path"/> within <see cref="CheckpointLimits.FromEnvironment"/> (the documented
+    /// defaults, or <c>ADAPTSEG_CHECKPOINT_LIMITS</c>). The caller owns (and disposes) the result.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is missing, truncated, damaged, not a checkpoint, beyond a limit, or references a forbidden global.</exception>
+    public static Checkpoint Read(string path) => Read(path, CheckpointLimits.FromEnvironment());
+
+    /// <summary>Reads the checkpoint at <paramref name="path"/> within <paramref name="limits"/>. The caller owns (and disposes) the result.</summary>
+    /// <exception cref="CheckpointException">The file is missing, truncated, damaged, not a checkpoint, beyond a limit, or references a forbidden global.</exception>
+    public static Checkpoint Read(string path, CheckpointLimits limits)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(limits);
         if (!File.Exists(path))
         {
             throw new CheckpointException($"{path}: no such checkpoint file. Check the path.");
         }
+
+        var budget = new CheckpointBudget(path, limits);
 
         // Whole storages, keyed as in the file; each tensor is built from one of them, and they are released here.
         var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
@@ -37,9 +53,13 @@ public static class CheckpointReader
         {
             return DetectFormat(path) switch
             {
-                CheckpointFormat.Zip => ReadZip(path, storages),
-                _ => ReadLegacy(path, storages),
+                CheckpointFormat.Zip => ReadZip(path, storages, budget),
+                _ => ReadLegacy(path, storages, budget),
             };
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new CheckpointException($"{path}: the file ends early ({e.Message}); it is truncated. Copy or download it again.", e);
         }
         catch (IOException e)
         {
@@ -48,6 +68,11 @@ public static class CheckpointReader
         catch (InvalidDataException e)
         {
             throw new CheckpointException($"{path}: the zip archive is damaged ({e.Message}); the file is truncated or corrupt. Copy or download it again.", e);
+        }
+        catch (NotSupportedException e)
+        {
+            // System.IO.Compression: an entry compressed with a method other than stored or deflate, say.
+            throw new CheckpointException($"{path}: the zip archive uses a feature this reader does not support ({e.Message}); torch.save writes stored entries. Re-save the checkpoint with torch.save.", e);
         }
         finally
         {
@@ -92,8 +117,9 @@ public static class CheckpointReader
                 : $"{path}: not a PyTorch checkpoint (neither the zip format of torch.save nor the legacy pickle format).");
     }
 
-    private static Checkpoint ReadZip(string path, Dictionary<string, StorageRef> storages)
+    private static Checkpoint ReadZip(string path, Dictionary<string, StorageRef> storages, CheckpointBudget budget)
     {
+        long fileSize = new FileInfo(path).Length;
         using ZipArchive zip = ZipFile.OpenRead(path);
         var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
         if (pickles.Count != 1)
@@ -105,28 +131,35 @@ public static class CheckpointReader
         bool littleEndian = true;
         if (zip.GetEntry(prefix + "byteorder") is { } order)
         {
-            using var reader = new StreamReader(order.Open());
-            string text = reader.ReadToEnd().Trim();
+            // "little" or "big": checked by its declared size before anything is decompressed.
+            if (order.Length > 16)
+            {
+                throw new CheckpointException($"{path}: the byteorder entry declares {order.Length} bytes; it should hold 'little' or 'big'. The file is corrupt.");
+            }
+
+            using var reader = new ZipEntryReader(order, budget, fileSize);
+            string text = System.Text.Encoding.ASCII.GetString(reader.ReadAll()).Trim();
             littleEndian = text switch
             {
                 "little" => true,
                 "big" => false,
-                _ => throw new CheckpointException($"{path}: unknown byteorder '{text}' in the archive."),
+                _ => throw new CheckpointException($"{path}: unknown byteorder '{text}' in the archive; it should be 'little' or 'big'. The file is corrupt."),
             };
         }
 
         object? root;
-        using (var pkl = new MemoryStream())
+        using (var pklReader = new ZipEntryReader(pickles[0], budget, fileSize))
         {
-            using (Stream s = pickles[0].Open())
+            if (pklReader.Length > Array.MaxLength)
             {
-                s.CopyTo(pkl);
+                throw new CheckpointException($"{path}: data.pkl declares {pklReader.Length} bytes, more than one pickle can hold; the file is corrupt.");
             }
 
-            pkl.Position = 0;
-            root = new PickleReader(pkl, path, id => ZipPersistentLoad(path, id, storages)).Load();
+            using var pkl = new MemoryStream(pklReader.ReadAll(), writable: false);
+            root = new PickleReader(pkl, budget, id => ZipPersistentLoad(path, id, storages)).Load();
         }
 
+        Plan(path, root, storages, budget);
         foreach (StorageRef storage in storages.Values)
         {
             ZipArchiveEntry entry = zip.GetEntry(prefix + "data/" + storage.Key)
@@ -137,11 +170,12 @@ public static class CheckpointReader
                 throw new CheckpointException($"{path}: the storage '{storage.Key}' holds {entry.Length} bytes but {bytes} are needed; the file is truncated or corrupt.");
             }
 
-            using Stream s = entry.Open();
-            ReadStorage(path, s, storage, littleEndian);
+            using var s = new ZipEntryReader(entry, budget, fileSize);
+            ReadStorage(path, s.ReadAtMost, storage, littleEndian, budget);
+            s.VerifyToEnd();
         }
 
-        return Build(path, CheckpointFormat.Zip, root);
+        return Build(path, CheckpointFormat.Zip, root, budget);
     }
 
     private static StorageRef ZipPersistentLoad(string path, object? id, Dictionary<string, StorageRef> storages)
@@ -162,36 +196,37 @@ public static class CheckpointReader
         return storage;
     }
 
-    private static Checkpoint ReadLegacy(string path, Dictionary<string, StorageRef> storages)
+    private static Checkpoint ReadLegacy(string path, Dictionary<string, StorageRef> storages, CheckpointBudget budget)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         object? NoPersistent(object? id) =>
             throw new CheckpointException($"{path}: a persistent id appears in the legacy header; the file is corrupt.");
 
-        object? magic = new PickleReader(file, path, NoPersistent).Load();
+        object? magic = new PickleReader(file, budget, NoPersistent).Load();
         if (magic is not BigInteger m || m != LegacyMagic)
         {
             throw new CheckpointException($"{path}: not a PyTorch checkpoint (the legacy magic number is missing).");
         }
 
-        object? protocol = new PickleReader(file, path, NoPersistent).Load();
+        object? protocol = new PickleReader(file, budget, NoPersistent).Load();
         if (protocol is not 1001L)
         {
             throw new CheckpointException($"{path}: legacy protocol version {protocol} is not supported (expected 1001).");
         }
 
-        object? sysInfo = new PickleReader(file, path, NoPersistent).Load();
+        object? sysInfo = new PickleReader(file, budget, NoPersistent).Load();
         bool littleEndian = sysInfo is not PickleDict info
             || !info.Items.Any(kv => kv.Key is "little_endian" && kv.Value is false);
 
-        object? root = new PickleReader(file, path, id => LegacyPersistentLoad(path, id, storages)).Load();
+        object? root = new PickleReader(file, budget, id => LegacyPersistentLoad(path, id, storages)).Load();
 
-        object? keyList = new PickleReader(file, path, NoPersistent).Load();
+        object? keyList = new PickleReader(file, budget, NoPersistent).Load();
         if (keyList is not List<object?> keys || keys.Any(k => k is not string))
         {
             throw new CheckpointException($"{path}: the legacy storage-key list is missing or malformed; the file is corrupt.");
         }
 
+        Plan(path, root, storages, budget);
         Span<byte> header = stackalloc byte[8];
         foreach (string key in keys.Cast<string>())
         {
@@ -216,7 +251,7 @@ public static class CheckpointReader
                 throw TruncatedLegacy(path, key);
             }
 
-            ReadStorage(path, file, storage, littleEndian);
+            ReadStorage(path, span => file.ReadAtLeast(span, span.Length, throwOnEndOfStream: false), storage, littleEndian, budget);
         }
 
         StorageRef? unread = storages.Values.FirstOrDefault(s => s.Root is null && s.Materialised is null);
@@ -225,7 +260,7 @@ public static class CheckpointReader
             throw new CheckpointException($"{path}: the pickle uses storage '{unread.Key}' but the file holds no data for it; the file is truncated or corrupt.");
         }
 
-        return Build(path, CheckpointFormat.Legacy, root);
+        return Build(path, CheckpointFormat.Legacy, root, budget);
     }
 
     private static CheckpointException TruncatedLegacy(string path, string key) =>
@@ -270,7 +305,7 @@ public static class CheckpointReader
         return root;
     }
 
-    private static Checkpoint Build(string path, CheckpointFormat format, object? root)
+    private static Checkpoint Build(string path, CheckpointFormat format, object? root, CheckpointBudget budget)
     {
         if (root is not PickleDict dict)
         {
@@ -280,7 +315,7 @@ public static class CheckpointReader
         var owned = new List<Tensor>();
         try
         {
-            var entries = (IReadOnlyDictionary<string, object?>)Convert(path, dict, "", owned, 0)!;
+            var entries = (IReadOnlyDictionary<string, object?>)Convert(path, dict, "", owned, 0, budget)!;
             return new Checkpoint(path, format, entries, owned);
         }
         catch
@@ -294,7 +329,7 @@ public static class CheckpointReader
         }
     }
 
-    private static object? Convert(string path, object? value, string where, List<Tensor> owned, int depth)
+    private static object? Convert(string path, object? value, string where, List<Tensor> owned, int depth, CheckpointBudget budget)
     {
         if (depth > MaxNesting)
         {
@@ -313,8 +348,8 @@ public static class CheckpointReader
                         long l => l.ToString(CultureInfo.InvariantCulture),
                         _ => key.ToString() ?? "",
                     };
-                    string child = where.Length == 0 ? name : where + "." + name;
-                    if (!entries.TryAdd(name, Convert(path, item, child, owned, depth + 1)))
+                    string child = Child(where, where.Length == 0 ? name : "." + name);
+                    if (!entries.TryAdd(name, Convert(path, item, child, owned, depth + 1, budget)))
                     {
                         throw new CheckpointException($"{path}: the key '{child}' appears twice (as text); this checkpoint mixes string and integer keys.");
                     }
@@ -322,11 +357,11 @@ public static class CheckpointReader
 
                 return entries;
             case PickleTuple tuple:
-                return tuple.Items.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned, depth + 1)).ToList();
+                return ConvertItems(path, tuple.Items, where, owned, depth, budget);
             case List<object?> list:
-                return list.Select((v, i) => Convert(path, v, $"{where}[{i}]", owned, depth + 1)).ToList();
+                return ConvertItems(path, list, where, owned, depth, budget);
             case TensorSpec spec:
-                Tensor tensor = BuildTensor(path, spec, where);
+                Tensor tensor = BuildTensor(path, spec, where, budget);
                 owned.Add(tensor);
                 return tensor;
             case StorageRef:
@@ -338,20 +373,128 @@ public static class CheckpointReader
         }
     }
 
-    private static Tensor BuildTensor(string path, TensorSpec spec, string where)
+    /// <summary>
+    /// Walks the decoded value as <see cref="Convert"/> will, before any tensor is allocated: counts the values that
+    /// will be built (a shared value as often as it is copied) and checks every tensor view, then charges the elements
+    /// of every storage and of every tensor copied out of one. A file beyond a budget is refused here, having allocated
+    /// nothing but its pickle.
+    /// </summary>
+    private static void Plan(string path, object? root, Dictionary<string, StorageRef> storages, CheckpointBudget budget)
     {
-        StorageRef root = spec.Storage.Root ?? spec.Storage;
+        long copies = 0;
+
+        // Each pending value keeps its parent's path and its own step; its path text is made when it is visited.
+        var pending = new Stack<(object? Value, string Parent, object? Step, int Depth)>();
+        pending.Push((root, "", null, 0));
+        while (pending.Count > 0)
+        {
+            var (value, parent, step, depth) = pending.Pop();
+            string where = step switch
+            {
+                null => parent,
+                int i => Child(parent, $"[{i}]"),
+                _ => Child(parent, (parent.Length == 0 ? "" : ".") + step),
+            };
+            if (depth > MaxNesting)
+            {
+                throw new CheckpointException($"{path}: values nest deeper than {MaxNesting} levels at '{where[..Math.Min(where.Length, 200)]}' (or refer to themselves); the file is corrupt or malicious.");
+            }
+
+            budget.ChargeMaterialised(where);
+            switch (value)
+            {
+                case PickleDict dict:
+                    foreach (var (key, item) in dict.Items.Reverse())
+                    {
+                        pending.Push((item, where, key as string ?? key.ToString() ?? "", depth + 1));
+                    }
+
+                    break;
+                case PickleTuple tuple:
+                    PushItems(pending, tuple.Items, where, depth);
+                    break;
+                case List<object?> list:
+                    PushItems(pending, list, where, depth);
+                    break;
+                case TensorSpec spec:
+                    long numel = CheckView(path, spec, where);
+                    StorageRef owner = spec.Storage.Root ?? spec.Storage;
+                    if (numel > 0 && !IsWholeStorage(spec, owner))
+                    {
+                        copies = SaturatingAdd(copies, numel);
+                    }
+
+                    break;
+            }
+        }
+
+        long stored = 0;
+        foreach (StorageRef storage in storages.Values.Where(s => s.Root is null))
+        {
+            stored = SaturatingAdd(stored, storage.Numel);
+        }
+
+        budget.ChargeElements(stored, $"the file's {storages.Count} storages");
+        budget.ChargeElements(copies, "the tensors copied out of shared storages");
+    }
+
+    private static void PushItems(Stack<(object? Value, string Parent, object? Step, int Depth)> pending, IReadOnlyList<object?> items, string where, int depth)
+    {
+        for (int i = items.Count - 1; i >= 0; i--)
+        {
+            pending.Push((items[i], where, i, depth + 1));
+        }
+    }
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    /// <summary>Checks a view against its storage and returns its element count; see <see cref="BuildTensor"/>.</summary>
+    private static long CheckView(string path, TensorSpec spec, string where)
+    {
         long start = spec.Storage.ViewOffset + spec.Offset;
         long limit = spec.Storage.ViewOffset + spec.Storage.Numel;
-        ScalarType dtype = root.Type.Dtype;
+        string shape = $"size [{string.Join(", ", spec.Size.Take(8))}{(spec.Size.Length > 8 ? ", ..." : "")}]";
         if (spec.Size.Any(s => s < 0) || spec.Stride.Any(s => s < 0) || spec.Offset < 0)
         {
             throw new CheckpointException($"{path}: tensor '{where}' has a negative size, stride or offset; the file is corrupt.");
         }
 
+        if (spec.Size.Length > 64)
+        {
+            throw new CheckpointException($"{path}: tensor '{where}' has {spec.Size.Length} dimensions (PyTorch allows 64); the file is corrupt.");
+        }
+
         if (spec.Size.Any(s => s == 0))
         {
-            return torch.empty(spec.Size, dtype).DetachFromDisposeScope();
+            return 0;
+        }
+
+        long numel = 1;
+        foreach (long s in spec.Size)
+        {
+            if (s > long.MaxValue / numel)
+            {
+                throw new CheckpointException($"{path}: tensor '{where}' ({shape}) has more elements than a 64-bit count holds; the file is corrupt or malicious.");
+            }
+
+            numel *= s;
+        }
+
+        for (int d = 0; d < spec.Size.Length; d++)
+        {
+            if (spec.Stride[d] == 0 && spec.Size[d] > 1)
+            {
+                throw new CheckpointException(
+                    $"{path}: tensor '{where}' ({shape}) repeats its data with a zero stride in dimension {d}; such views (expand()) are refused, " +
+                    "since copying them can take far more memory than the file. Save tensor.contiguous() instead.");
+            }
+        }
+
+        if (numel > spec.Storage.Numel)
+        {
+            throw new CheckpointException(
+                $"{path}: tensor '{where}' ({shape}, {numel} elements) is larger than its storage '{spec.Storage.Key}' of {spec.Storage.Numel} elements " +
+                "(overlapping strides); a view must fit in its storage. The file is corrupt or malicious.");
         }
 
         long last;
@@ -367,19 +510,81 @@ public static class CheckpointReader
         if (last >= limit)
         {
             throw new CheckpointException(
-                $"{path}: tensor '{where}' (size [{string.Join(", ", spec.Size)}], offset {spec.Offset}) reaches element {last} of storage '{spec.Storage.Key}', which ends at {limit}; the file is corrupt.");
+                $"{path}: tensor '{where}' ({shape}, offset {spec.Offset}) reaches element {last} of storage '{spec.Storage.Key}', which ends at {limit}; the file is corrupt.");
+        }
+
+        return numel;
+    }
+
+    /// <summary>Whether the view is its whole root storage in row-major order (then it is used as is, not copied).</summary>
+    private static bool IsWholeStorage(TensorSpec spec, StorageRef root)
+    {
+        long start = spec.Storage.ViewOffset + spec.Offset;
+        long numel = 1;
+        long expected = 1;
+        for (int d = spec.Size.Length - 1; d >= 0; d--)
+        {
+            numel *= spec.Size[d];
+            if (spec.Size[d] != 1)
+            {
+                if (spec.Stride[d] != expected)
+                {
+                    return false;
+                }
+
+                expected *= spec.Size[d];
+            }
+        }
+
+        return start == 0 && numel == root.Numel;
+    }
+
+    private static List<object?> ConvertItems(string path, IReadOnlyList<object?> items, string where, List<Tensor> owned, int depth, CheckpointBudget budget)
+    {
+        var result = new List<object?>(Math.Min(items.Count, 1 << 16));
+        for (int i = 0; i < items.Count; i++)
+        {
+            result.Add(Convert(path, items[i], Child(where, $"[{i}]"), owned, depth + 1, budget));
+        }
+
+        return result;
+    }
+
+    /// <summary>A nested value's path for messages, cut to <see cref="MaxWhere"/> characters.</summary>
+    private static string Child(string where, string step)
+    {
+        if (where.Length >= MaxWhere)
+        {
+            return where;
+        }
+
+        string path = where + step;
+        return path.Length <= MaxWhere ? path : path[..MaxWhere] + "...";
+    }
+
+    /// <summary>Builds a tensor whose view <see cref="Plan"/> has checked (and whose copy it has charged).</summary>
+    private static Tensor BuildTensor(string path, TensorSpec spec, string where, CheckpointBudget budget)
+    {
+        StorageRef root = spec.Storage.Root ?? spec.Storage;
+        long start = spec.Storage.ViewOffset + spec.Offset;
+        ScalarType dtype = root.Type.Dtype;
+        if (CheckView(path, spec, where) == 0)
+        {
+            return torch.empty(spec.Size, dtype).DetachFromDisposeScope();
         }
 
         Tensor whole = root.Materialised!;
+        if (IsWholeStorage(spec, root))
+        {
+            return whole.view(spec.Size).DetachFromDisposeScope();
+        }
+
         using Tensor view = whole.as_strided(spec.Size, spec.Stride, start);
-        Tensor result = view.is_contiguous() && start == 0 && view.numel() == root.Numel
-            ? whole.view(spec.Size)
-            : view.clone();
-        return result.DetachFromDisposeScope();
+        return view.clone().DetachFromDisposeScope();
     }
 
-    /// <summary>Reads a root storage's bytes straight into a new 1-D tensor (no intermediate copy).</summary>
-    private static void ReadStorage(string path, Stream source, StorageRef storage, bool littleEndian)
+    /// <summary>Reads a root storage's bytes straight into a new 1-D tensor (no intermediate copy), its elements charged first.</summary>
+    private static void ReadStorage(string path, SpanReader source, StorageRef storage, bool littleEndian, CheckpointBudget budget)
     {
         long bytes = storage.Numel * storage.Type.ElementSize;
         if (bytes > int.MaxValue)
@@ -395,7 +600,7 @@ public static class CheckpointReader
         }
 
         Span<byte> data = t.bytes;
-        if (source.ReadAtLeast(data, (int)bytes, throwOnEndOfStream: false) < bytes)
+        if (source(data[..(int)bytes]) < bytes)
         {
             throw new CheckpointException($"{path}: the data of storage '{storage.Key}' ends early; the file is truncated. Copy or download it again.");
         }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 using static TorchSharp.torch;
 
 namespace AdaptSeg.Geo.Models.Checkpoints;
@@ -18,7 +19,8 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// <param name="NumClasses">The class count read from the head shapes, or null when not recognised.</param>
 /// <param name="ClassesFrom">The key <see cref="NumClasses"/> was read from.</param>
 /// <param name="HeadShapes">Classifier-head (or discriminator input/output) tensors and their shapes.</param>
-/// <param name="Metadata">Non-tensor top-level entries rendered as text (configuration, class names, step, ...).</param>
+/// <param name="Metadata">Non-tensor top-level entries rendered as text (configuration, class names, step, ...), each cut at a few
+/// hundred characters, the first thousand of them.</param>
 public sealed record CheckpointSummary(
     string Path,
     CheckpointFormat Format,
@@ -35,21 +37,28 @@ public sealed record CheckpointSummary(
     IReadOnlyList<KeyValuePair<string, long[]>> HeadShapes,
     IReadOnlyList<KeyValuePair<string, string>> Metadata)
 {
+    /// <summary>Non-tensor top-level entries in the file; <see cref="Metadata"/> renders the first thousand of them.</summary>
+    public int MetadataCount { get; init; }
+
     private const int MaxRendered = 240;
+
+    /// <summary>Metadata entries rendered at most; <see cref="MetadataCount"/> says how many there are.</summary>
+    private const int MaxMetadataEntries = 1000;
     private static readonly string[] KnownTopModules = ["conv1", "bn1", "layer1", "layer2", "layer3", "layer4", "layer5", "layer6", "conv2", "conv3", "conv4", "classifier"];
 
     /// <summary>Summarises an open checkpoint.</summary>
     public static CheckpointSummary Describe(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var metadata = checkpoint.Entries
-            .Where(kv => !IsTensorTree(kv.Value))
+        var plain = checkpoint.Entries.Where(kv => !IsTensorTree(kv.Value)).ToList();
+        var metadata = plain
+            .Take(MaxMetadataEntries)
             .Select(kv => new KeyValuePair<string, string>(kv.Key, Render(kv.Value)))
             .ToList();
         if (!checkpoint.HasStateDict)
         {
             return new CheckpointSummary(checkpoint.Path, checkpoint.Format, [.. checkpoint.Entries.Keys], null, false, null, 0, checkpoint.TensorCount, 0,
-                "no state dict found", null, null, [], metadata);
+                "no state dict found", null, null, [], metadata) { MetadataCount = plain.Count };
         }
 
         StateDict state = checkpoint.StateDict;
@@ -58,7 +67,7 @@ public sealed record CheckpointSummary(
         long parameters = state.Values.Where(t => t.is_floating_point()).Sum(t => t.numel());
         var (kind, classes, from, heads) = Recognise(shapes);
         return new CheckpointSummary(checkpoint.Path, checkpoint.Format, [.. checkpoint.Entries.Keys], checkpoint.StateDictKey, true, prefix,
-            state.Count, checkpoint.TensorCount, parameters, kind, classes, from, heads, metadata);
+            state.Count, checkpoint.TensorCount, parameters, kind, classes, from, heads, metadata) { MetadataCount = plain.Count };
     }
 
     private static (string Kind, int? Classes, string? From, List<KeyValuePair<string, long[]>> Heads) Recognise(Dictionary<string, long[]> shapes)
@@ -107,14 +116,59 @@ public sealed record CheckpointSummary(
         _ => false,
     };
 
-    /// <summary>Plain text for a metadata value, shortened past a few hundred characters.</summary>
+    /// <summary>Plain text for a metadata value, cut past <see cref="MaxRendered"/> characters without building the rest.</summary>
     private static string Render(object? value)
     {
-        string text = RenderFull(value);
-        return text.Length > MaxRendered ? text[..MaxRendered] + $"... ({text.Length} characters)" : text;
+        var text = new StringBuilder();
+        return Append(text, value) ? text.ToString() : text.ToString(0, MaxRendered) + "... (truncated)";
     }
 
-    private static string RenderFull(object? value) => value switch
+    /// <summary>Appends Python-like text; false (stopping early) once more than <see cref="MaxRendered"/> characters are written.</summary>
+    private static bool Append(StringBuilder text, object? value)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> dict:
+                text.Append('{');
+                bool firstKey = true;
+                foreach (var (key, item) in dict)
+                {
+                    text.Append(firstKey ? "" : ", ").Append(Clip(key)).Append(": ");
+                    firstKey = false;
+                    if (!Append(text, item))
+                    {
+                        return false;
+                    }
+                }
+
+                text.Append('}');
+                break;
+            case IEnumerable list and not string and not byte[] and not Tensor:
+                text.Append('[');
+                bool firstItem = true;
+                foreach (object? item in list)
+                {
+                    text.Append(firstItem ? "" : ", ");
+                    firstItem = false;
+                    if (!Append(text, item))
+                    {
+                        return false;
+                    }
+                }
+
+                text.Append(']');
+                break;
+            default:
+                text.Append(Clip(Scalar(value)));
+                break;
+        }
+
+        return text.Length <= MaxRendered;
+    }
+
+    private static string Clip(string text) => text.Length > MaxRendered + 1 ? text[..(MaxRendered + 1)] : text;
+
+    private static string Scalar(object? value) => value switch
     {
         null => "None",
         bool b => b ? "True" : "False",
@@ -122,8 +176,6 @@ public sealed record CheckpointSummary(
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         Tensor t => $"tensor {t.dtype} [{string.Join(", ", t.shape)}]",
         byte[] bytes => $"{bytes.Length} bytes",
-        IReadOnlyDictionary<string, object?> dict => "{" + string.Join(", ", dict.Select(kv => $"{kv.Key}: {RenderFull(kv.Value)}")) + "}",
-        IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(RenderFull)) + "]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -16,7 +16,9 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// Nothing in the pickle is ever executed. Globals are checked against an allow-list when the
 /// GLOBAL / STACK_GLOBAL / INST opcode is read, before anything could call them; any other global
 /// (<c>os.system</c>, <c>builtins.eval</c>, a pickled model class) stops the read with a
-/// <see cref="CheckpointException"/> that names it.
+/// <see cref="CheckpointException"/> that names it. Every value decoded is charged to a <see cref="CheckpointBudget"/>
+/// (a shared value by the size it would have when copied), text lines and integer literals are bounded before they
+/// are read, and every malformed literal is a <see cref="CheckpointException"/>.
 /// </remarks>
 internal sealed class PickleReader
 {
@@ -32,21 +34,38 @@ internal sealed class PickleReader
 
     private static readonly object Mark = new();
 
+    /// <summary>Longest text line accepted for names, indices and floats (GLOBAL, PUT/GET, FLOAT, PERSID).</summary>
+    private const int MaxShortLine = 4096;
+
+    /// <summary>Longest protocol-0 string line (STRING, UNICODE); longer text is stored with the binary opcodes.</summary>
+    private const int MaxTextLine = 16 << 20;
+
+    /// <summary>Decimal digits per byte of a two's-complement integer: log10(256).</summary>
+    private const double DigitsPerByte = 2.408239965311849;
+
     private readonly Stream stream;
     private readonly string file;
     private readonly Func<object?, object?> persistentLoad;
     private readonly List<object?> stack = [];
     private readonly Stack<int> marks = new();
     private readonly Dictionary<long, object?> memo = [];
+
+    /// <summary>
+    /// How many values each container (list, tuple, dict) would materialise, itself and its contents, counting
+    /// shared references each time. Plain values weigh 1 and are not stored.
+    /// </summary>
+    private readonly Dictionary<object, long> weights = new(ReferenceEqualityComparer.Instance);
+    private readonly CheckpointBudget budget;
     private long position;
 
     /// <param name="stream">Read from its current position up to and including the STOP opcode, and no further.</param>
-    /// <param name="file">The file name used in error messages.</param>
     /// <param name="persistentLoad">Resolves persistent ids (storages); receives the decoded id.</param>
-    public PickleReader(Stream stream, string file, Func<object?, object?> persistentLoad)
+    /// <param name="budget">Charged for every value decoded; shared by all pickles of one file.</param>
+    public PickleReader(Stream stream, CheckpointBudget budget, Func<object?, object?> persistentLoad)
     {
         this.stream = stream;
-        this.file = file;
+        this.budget = budget;
+        file = budget.File;
         this.persistentLoad = persistentLoad;
     }
 
@@ -61,6 +80,7 @@ internal sealed class PickleReader
         stack.Clear();
         marks.Clear();
         memo.Clear();
+        weights.Clear();
         while (true)
         {
             long at = position;
@@ -95,7 +115,7 @@ internal sealed class PickleReader
                     PopMark(at);
                     break;
                 case '2': // DUP
-                    Push(Peek(at));
+                    PushShared(Peek(at), at);
                     break;
                 case 'N':
                     Push(null);
@@ -107,12 +127,12 @@ internal sealed class PickleReader
                     Push(false);
                     break;
                 case 'I': // INT (text); "00"/"01" are protocol-0 booleans
-                    string intText = ReadLine();
+                    string intText = ReadIntegerLine("an INT literal", at);
                     Push(intText switch
                     {
                         "00" => false,
                         "01" => true,
-                        _ => ParseLong(intText, at),
+                        _ => ParseInteger(intText, at),
                     });
                     break;
                 case 'J':
@@ -125,22 +145,26 @@ internal sealed class PickleReader
                     Push((long)BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(2)));
                     break;
                 case 'L': // LONG (text, trailing L in Python 2)
-                    Push(Normalise(BigInteger.Parse(ReadLine().TrimEnd('L'), CultureInfo.InvariantCulture)));
-                    break;
-                case 0x8a: // LONG1
-                    Push(Normalise(new BigInteger(ReadBytes(ReadByte()), isUnsigned: false, isBigEndian: false)));
+                    {
+                        string text = ReadIntegerLine("a LONG literal", at);
+                        Push(ParseInteger(text.EndsWith('L') ? text[..^1] : text, at));
+                        break;
+                    }
+
+                case 0x8a: // LONG1 (Python 2 stores offsets and sizes this way; those fitting in 64 bits come back as long)
+                    Push(ReadBinaryLong(ReadByte(), "a LONG1 literal", at));
                     break;
                 case 0x8b: // LONG4
-                    Push(Normalise(new BigInteger(ReadBytes(ReadLength(4, at)), isUnsigned: false, isBigEndian: false)));
+                    Push(ReadBinaryLong(ReadLength(4, at), "a LONG4 literal", at));
                     break;
                 case 'F':
-                    Push(double.Parse(ReadLine(), NumberStyles.Float, CultureInfo.InvariantCulture));
+                    Push(ParseFloat(ReadLine(MaxShortLine, "a FLOAT literal", at), at));
                     break;
                 case 'G':
                     Push(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8)));
                     break;
                 case 'S': // STRING (protocol 0, quoted Python 2 str)
-                    Push(Unquote(ReadLine(), at));
+                    Push(Unquote(ReadLine(MaxTextLine, "a STRING literal", at), at));
                     break;
                 case 'T': // BINSTRING (Python 2 str)
                     Push(DecodePython2(ReadBytes(ReadLength(4, at))));
@@ -149,7 +173,7 @@ internal sealed class PickleReader
                     Push(DecodePython2(ReadBytes(ReadByte())));
                     break;
                 case 'V': // UNICODE (raw-unicode-escape)
-                    Push(ReadLine());
+                    Push(DecodeRawUnicodeEscape(ReadLineBytes(MaxTextLine, "a UNICODE literal", at), at));
                     break;
                 case 'X':
                     Push(Encoding.UTF8.GetString(ReadBytes(ReadLength(4, at))));
@@ -174,16 +198,16 @@ internal sealed class PickleReader
                     Push(PickleTuple.Empty);
                     break;
                 case 't':
-                    Push(new PickleTuple(PopMark(at).ToArray()));
+                    PushContainer(new PickleTuple(PopMark(at).ToArray()), at);
                     break;
                 case 0x85:
-                    Push(new PickleTuple([Pop(at)]));
+                    PushContainer(new PickleTuple([Pop(at)]), at);
                     break;
                 case 0x86:
                     {
                         object? b = Pop(at);
                         object? a = Pop(at);
-                        Push(new PickleTuple([a, b]));
+                        PushContainer(new PickleTuple([a, b]), at);
                         break;
                     }
 
@@ -192,7 +216,7 @@ internal sealed class PickleReader
                         object? c = Pop(at);
                         object? b = Pop(at);
                         object? a = Pop(at);
-                        Push(new PickleTuple([a, b, c]));
+                        PushContainer(new PickleTuple([a, b, c]), at);
                         break;
                     }
 
@@ -200,19 +224,23 @@ internal sealed class PickleReader
                     Push(new List<object?>());
                     break;
                 case 'l':
-                    Push(PopMark(at));
+                    PushContainer(PopMark(at), at);
                     break;
                 case 'a':
                     {
                         object? item = Pop(at);
-                        AsList(Peek(at), at).Add(item);
+                        List<object?> list = AsList(Peek(at), at);
+                        list.Add(item);
+                        Grow(list, Weight(item), at);
                         break;
                     }
 
                 case 'e':
                     {
                         List<object?> items = PopMark(at);
-                        AsList(Peek(at), at).AddRange(items);
+                        List<object?> list = AsList(Peek(at), at);
+                        list.AddRange(items);
+                        Grow(list, WeightOf(items), at);
                         break;
                     }
 
@@ -222,12 +250,14 @@ internal sealed class PickleReader
                 case 0x90: // ADDITEMS
                     {
                         List<object?> items = PopMark(at);
-                        AsList(Peek(at), at).AddRange(items);
+                        List<object?> list = AsList(Peek(at), at);
+                        list.AddRange(items);
+                        Grow(list, WeightOf(items), at);
                         break;
                     }
 
                 case 0x91: // FROZENSET
-                    Push(PopMark(at));
+                    PushContainer(PopMark(at), at);
                     break;
                 case '}':
                     Push(new PickleDict());
@@ -237,6 +267,8 @@ internal sealed class PickleReader
                         List<object?> items = PopMark(at);
                         var dict = new PickleDict();
                         SetItems(dict, items, at);
+                        weights[dict] = 1;
+                        Grow(dict, WeightOf(items), at);
                         Push(dict);
                         break;
                     }
@@ -245,21 +277,25 @@ internal sealed class PickleReader
                     {
                         object? value = Pop(at);
                         object? key = Pop(at);
-                        AsDict(Peek(at), at).Set(key, value, file);
+                        PickleDict dict = AsDict(Peek(at), at);
+                        dict.Set(key, value, file);
+                        Grow(dict, Weight(key) + Weight(value), at);
                         break;
                     }
 
                 case 'u':
                     {
                         List<object?> items = PopMark(at);
-                        SetItems(AsDict(Peek(at), at), items, at);
+                        PickleDict dict = AsDict(Peek(at), at);
+                        SetItems(dict, items, at);
+                        Grow(dict, WeightOf(items), at);
                         break;
                     }
 
                 case 'c': // GLOBAL
                     {
-                        string module = ReadLine();
-                        string name = ReadLine();
+                        string module = ReadLine(MaxShortLine, "a GLOBAL module name", at);
+                        string name = ReadLine(MaxShortLine, "a GLOBAL name", at);
                         Push(ResolveGlobal(module, name, at));
                         break;
                     }
@@ -279,7 +315,7 @@ internal sealed class PickleReader
 
                 case 'i': // INST
                     {
-                        PickleGlobal cls = ResolveGlobal(ReadLine(), ReadLine(), at);
+                        PickleGlobal cls = ResolveGlobal(ReadLine(MaxShortLine, "an INST module name", at), ReadLine(MaxShortLine, "an INST name", at), at);
                         Push(Call(cls, new PickleTuple(PopMark(at).ToArray()), at));
                         break;
                     }
@@ -336,13 +372,13 @@ internal sealed class PickleReader
                     }
 
                 case 'P': // PERSID (text id)
-                    Push(persistentLoad(ReadLine()));
+                    Push(persistentLoad(ReadLine(MaxShortLine, "a PERSID id", at)));
                     break;
                 case 'Q': // BINPERSID
                     Push(persistentLoad(Pop(at)));
                     break;
                 case 'p':
-                    memo[ParseLong(ReadLine(), at)] = Peek(at);
+                    memo[ParseLong(ReadLine(MaxShortLine, "a PUT index", at), at)] = Peek(at);
                     break;
                 case 'q':
                     memo[ReadByte()] = Peek(at);
@@ -354,13 +390,13 @@ internal sealed class PickleReader
                     memo[memo.Count] = Peek(at);
                     break;
                 case 'g':
-                    Push(FromMemo(ParseLong(ReadLine(), at), at));
+                    PushShared(FromMemo(ParseLong(ReadLine(MaxShortLine, "a GET index", at), at), at), at);
                     break;
                 case 'h':
-                    Push(FromMemo(ReadByte(), at));
+                    PushShared(FromMemo(ReadByte(), at), at);
                     break;
                 case 'j':
-                    Push(FromMemo(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)), at));
+                    PushShared(FromMemo(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)), at), at);
                     break;
                 default:
                     throw Corrupt($"unsupported pickle opcode 0x{op:x2}", at);
@@ -413,6 +449,8 @@ internal sealed class PickleReader
                         throw Corrupt($"OrderedDict called with {args.Count} arguments", at);
                     }
 
+                    // The items list (already charged) becomes the dict's contents.
+                    weights[dict] = args.Count == 1 ? Weight(args[0]) : 1;
                     return dict;
                 }
 
@@ -504,11 +542,71 @@ internal sealed class PickleReader
     private object? FromMemo(long index, long at) =>
         memo.TryGetValue(index, out object? value) ? value : throw Corrupt($"memo entry {index} is missing", at);
 
+    /// <summary>A long when it fits in 64 bits (the cast to object keeps it one: the conditional's type would be BigInteger).</summary>
     private static object Normalise(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     private long ParseLong(string text, long at) =>
-        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : throw Corrupt($"bad integer '{text}'", at);
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : throw Corrupt($"bad integer '{Clip(text)}'", at);
+
+    /// <summary>A decimal integer of bounded length (the line was bounded before it was read): long when it fits, else BigInteger.</summary>
+    private object ParseInteger(string text, long at)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v))
+        {
+            return v;
+        }
+
+        string digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)
+            || !BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out BigInteger big))
+        {
+            throw Corrupt($"bad integer literal '{Clip(text)}'", at);
+        }
+
+        return Normalise(big);
+    }
+
+    /// <summary>LONG1/LONG4: little-endian two's complement; the length is checked against the digit budget before reading.</summary>
+    private object ReadBinaryLong(int length, string what, long at)
+    {
+        long digits = (long)Math.Ceiling(length * DigitsPerByte);
+        if (digits > budget.Limits.IntegerDigits)
+        {
+            throw budget.IntegerTooLong(what, digits, at);
+        }
+
+        return Normalise(new BigInteger(ReadBytes(length), isUnsigned: false, isBigEndian: false));
+    }
+
+    /// <summary>A protocol-0 float: Python's repr, including inf and nan.</summary>
+    private double ParseFloat(string text, long at)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "inf" or "+inf" or "infinity":
+                return double.PositiveInfinity;
+            case "-inf" or "-infinity":
+                return double.NegativeInfinity;
+            case "nan" or "+nan" or "-nan":
+                return double.NaN;
+        }
+
+        return text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.')
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+            ? d
+            : throw Corrupt($"bad float literal '{Clip(text)}'", at);
+    }
+
+    private string ReadIntegerLine(string what, long at)
+    {
+        // Sign, trailing 'L' and '\r' on top of the digits; the line is refused as soon as it is longer.
+        int max = budget.Limits.IntegerDigits + 3;
+        byte[] line = ReadLineBytes(max, what, at, tooLong: () => budget.IntegerTooLong(what, (long)max + 1, at));
+        return Encoding.ASCII.GetString(line);
+    }
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "..." : text;
 
     private static string DecodePython2(byte[] bytes)
     {
@@ -523,17 +621,187 @@ internal sealed class PickleReader
         }
     }
 
+    /// <summary>A Python 2 <c>repr(str)</c>: quotes, then the <c>string-escape</c> codec's escapes.</summary>
     private string Unquote(string text, long at)
     {
-        if (text.Length >= 2 && (text[0] == '\'' || text[0] == '"') && text[^1] == text[0])
+        if (text.Length < 2 || (text[0] != '\'' && text[0] != '"') || text[^1] != text[0])
         {
-            return System.Text.RegularExpressions.Regex.Unescape(text[1..^1]);
+            throw Corrupt("STRING opcode without quotes", at);
         }
 
-        throw Corrupt("STRING opcode without quotes", at);
+        string body = text[1..^1];
+        var bytes = new List<byte>(body.Length);
+        for (int i = 0; i < body.Length; i++)
+        {
+            char c = body[i];
+            if (c != '\\')
+            {
+                if (c > 0xFF)
+                {
+                    bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+                }
+                else
+                {
+                    bytes.Add((byte)c);
+                }
+
+                continue;
+            }
+
+            if (++i >= body.Length)
+            {
+                throw Corrupt("a STRING literal ends with a lone backslash", at);
+            }
+
+            char e = body[i];
+            switch (e)
+            {
+                case '\\' or '\'' or '"':
+                    bytes.Add((byte)e);
+                    break;
+                case 'n': bytes.Add(10); break;
+                case 't': bytes.Add(9); break;
+                case 'r': bytes.Add(13); break;
+                case 'a': bytes.Add(7); break;
+                case 'b': bytes.Add(8); break;
+                case 'f': bytes.Add(12); break;
+                case 'v': bytes.Add(11); break;
+                case 'x':
+                    if (i + 2 >= body.Length || !IsHex(body[i + 1]) || !IsHex(body[i + 2]))
+                    {
+                        throw Corrupt($"a bad or truncated \\x escape in a STRING literal near '{Clip(body[(i - 1)..])}'", at);
+                    }
+
+                    bytes.Add((byte)Convert.ToInt32(body.Substring(i + 1, 2), 16));
+                    i += 2;
+                    break;
+                case >= '0' and <= '7':
+                    {
+                        int value = 0;
+                        int n = 0;
+                        while (n < 3 && i < body.Length && body[i] is >= '0' and <= '7')
+                        {
+                            value = (value * 8) + (body[i] - '0');
+                            i++;
+                            n++;
+                        }
+
+                        i--;
+                        bytes.Add((byte)(value & 0xFF));
+                        break;
+                    }
+
+                default:
+                    // Python keeps an unknown escape as it is.
+                    bytes.Add((byte)'\\');
+                    bytes.Add(e > 0xFF ? (byte)'?' : (byte)e);
+                    break;
+            }
+        }
+
+        return DecodePython2([.. bytes]);
     }
 
-    private void Push(object? value) => stack.Add(value);
+    /// <summary>Python's <c>raw-unicode-escape</c>: bytes are Latin-1 except <c>\uXXXX</c> and <c>\UXXXXXXXX</c>.</summary>
+    private string DecodeRawUnicodeEscape(byte[] line, long at)
+    {
+        var text = new StringBuilder(line.Length);
+        for (int i = 0; i < line.Length; i++)
+        {
+            byte b = line[i];
+            int width = b == '\\' && i + 1 < line.Length ? line[i + 1] switch { (byte)'u' => 4, (byte)'U' => 8, _ => 0 } : 0;
+            if (width == 0)
+            {
+                text.Append((char)b);
+                continue;
+            }
+
+            if (i + 2 + width > line.Length)
+            {
+                throw Corrupt("a truncated \\u escape in a UNICODE literal", at);
+            }
+
+            uint code = 0;
+            for (int k = i + 2; k < i + 2 + width; k++)
+            {
+                if (!IsHex((char)line[k]))
+                {
+                    throw Corrupt("a bad \\u escape in a UNICODE literal", at);
+                }
+
+                code = (code << 4) | (uint)Convert.ToInt32(((char)line[k]).ToString(), 16);
+            }
+
+            if (code > 0x10FFFF || (code is >= 0xD800 and <= 0xDFFF && width == 8))
+            {
+                throw Corrupt($"the code point U+{code:X} in a UNICODE literal does not exist", at);
+            }
+
+            text.Append(code <= 0xFFFF ? ((char)code).ToString() : char.ConvertFromUtf32((int)code));
+            i += 1 + width;
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    /// <summary>Pushes a newly decoded value (charged 1).</summary>
+    private void Push(object? value)
+    {
+        budget.ChargeObjects(1, position);
+        stack.Add(value);
+    }
+
+    /// <summary>Pushes a list or tuple just built from values already on the stack: weighs itself plus its items.</summary>
+    private void PushContainer(object container, long at)
+    {
+        long weight = 1;
+        IEnumerable<object?> items = container is PickleTuple tuple ? tuple.Items : (List<object?>)container;
+        foreach (object? item in items)
+        {
+            weight = Saturate(weight + Weight(item));
+        }
+
+        weights[container] = weight;
+        Push(container);
+        if (weight > budget.Limits.Objects)
+        {
+            budget.ChargeObjects(weight, at);
+        }
+    }
+
+    /// <summary>Pushes a value again (memo get, DUP): it will be materialised once more, contents included.</summary>
+    private void PushShared(object? value, long at)
+    {
+        budget.ChargeObjects(Weight(value), at, shared: true);
+        stack.Add(value);
+    }
+
+    private void Grow(object container, long added, long at)
+    {
+        long weight = Saturate(Weight(container) + added);
+        weights[container] = weight;
+        if (weight > budget.Limits.Objects)
+        {
+            budget.ChargeObjects(weight, at);
+        }
+    }
+
+    private long Weight(object? value) => value is not null && weights.TryGetValue(value, out long w) ? w : 1;
+
+    private long WeightOf(List<object?> items)
+    {
+        long sum = 0;
+        foreach (object? item in items)
+        {
+            sum = Saturate(sum + Weight(item));
+        }
+
+        return sum;
+    }
+
+    private static long Saturate(long value) => value < 0 ? long.MaxValue : value;
 
     private object? Pop(long at)
     {
@@ -601,7 +869,10 @@ internal sealed class PickleReader
         return buffer;
     }
 
-    private string ReadLine()
+    private string ReadLine(int maxBytes, string what, long at) => Encoding.UTF8.GetString(ReadLineBytes(maxBytes, what, at));
+
+    /// <summary>A text line without its end, refused as soon as it is longer than <paramref name="maxBytes"/>.</summary>
+    private byte[] ReadLineBytes(int maxBytes, string what, long at, Func<CheckpointException>? tooLong = null)
     {
         var bytes = new List<byte>();
         while (true)
@@ -612,6 +883,11 @@ internal sealed class PickleReader
                 break;
             }
 
+            if (bytes.Count >= maxBytes)
+            {
+                throw tooLong?.Invoke() ?? Corrupt($"{what} is longer than {maxBytes} bytes", at);
+            }
+
             bytes.Add((byte)b);
         }
 
@@ -620,7 +896,7 @@ internal sealed class PickleReader
             bytes.RemoveAt(bytes.Count - 1);
         }
 
-        return Encoding.UTF8.GetString(bytes.ToArray());
+        return [.. bytes];
     }
 
     private CheckpointException Truncated() =>
