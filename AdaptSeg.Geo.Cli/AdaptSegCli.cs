@@ -20,6 +20,7 @@ public static class AdaptSegCli
             TrainCommand.Create(),
             DemoCommand.Create(),
             PredictCommand.Create(),
+            PseudoLabelCommand.Create(),
             EvaluateCommand.Create(),
             EvaluateCityscapesCommand.Create(),
         };
