@@ -11,7 +11,7 @@ namespace AdaptSeg.Geo.Inference;
 /// ties). A pixel that is nodata in any selected input band, or has no predicted neighbour, is 255.
 /// Streams: only the last model row of a run is kept for the next one.
 /// </summary>
-internal sealed class InputGridSink : IPredictionSink, IDisposable
+public sealed class InputGridSink : IPredictionSink, IDisposable
 {
     private readonly IPredictionSink next;
     private readonly GdalDataset input;
@@ -34,6 +34,7 @@ internal sealed class InputGridSink : IPredictionSink, IDisposable
     private byte[] outClasses = [];
     private float[] outProbabilities = [];
 
+    /// <summary>Resamples rows of a <paramref name="modelWidth"/> x <paramref name="modelHeight"/> model grid for <paramref name="next"/>; <paramref name="scaleX"/>, <paramref name="scaleY"/> = input pixel / model pixel.</summary>
     public InputGridSink(IPredictionSink next, string inputPath, IReadOnlyList<int> bands, int width, int height, int modelWidth, int modelHeight, double scaleX, double scaleY, int classes)
     {
         this.next = next;
@@ -65,7 +66,7 @@ internal sealed class InputGridSink : IPredictionSink, IDisposable
     /// Model pixels <c>i0</c>, <c>i1</c> and weight <c>t</c> of <c>i1</c> for input pixel <paramref name="index"/>:
     /// its centre at <c>(index + 0.5) * scale</c> model pixels, clamped to the outer pixel centres.
     /// </summary>
-    internal static (int I0, int I1, float T) Map(int index, double scale, int modelLength)
+    public static (int I0, int I1, float T) Map(int index, double scale, int modelLength)
     {
         double s = (index + 0.5) * scale - 0.5;
         if (s <= 0)
