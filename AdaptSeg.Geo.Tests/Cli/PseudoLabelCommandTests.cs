@@ -25,7 +25,7 @@ public sealed class PseudoLabelCommandTests
         string output = temp.File("pseudo.tif");
 
         var (code, stdout, stderr) = await CliRunner.RunAsync("pseudo-label", "--checkpoint", a, "--checkpoint", b, "--input", input, "--output", output,
-            "--tile-size", "64", "--device", "cpu");
+            "--tile-size", "64", "--overlap", "16", "--device", "cpu");
 
         Assert.True(code == 0, stderr);
         Assert.Contains("thresholds    exact", stdout);
@@ -80,7 +80,7 @@ public sealed class PseudoLabelCommandTests
         string withGrid = SaveModel(temp.File("grid.pth"), seed: 3, grid: 28.5);
         string old = SaveModel(temp.File("old.pth"), seed: 3, grid: null);
 
-        var (code, stdout, stderr) = await CliRunner.RunAsync("predict", "--checkpoint", withGrid, "--input", input, "--output", temp.File("a.tif"), "--tile-size", "64", "--device", "cpu");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("predict", "--checkpoint", withGrid, "--input", input, "--output", temp.File("a.tif"), "--tile-size", "64", "--overlap", "16", "--device", "cpu");
         Assert.True(code == 0, stderr);
         Assert.Contains("written on the input grid", stdout);
         Assert.DoesNotContain("warning", stderr);
@@ -91,23 +91,23 @@ public sealed class PseudoLabelCommandTests
             Assert.Equal(source.GeoTransform, mask.GeoTransform);
         }
 
-        (code, stdout, stderr) = await CliRunner.RunAsync("predict", "--checkpoint", withGrid, "--input", input, "--output", temp.File("b.tif"), "--tile-size", "64", "--device", "cpu", "--grid", "model");
+        (code, stdout, stderr) = await CliRunner.RunAsync("predict", "--checkpoint", withGrid, "--input", input, "--output", temp.File("b.tif"), "--tile-size", "64", "--overlap", "16", "--device", "cpu", "--grid", "model");
         Assert.True(code == 0, stderr);
         using (var mask = GdalDataset.Open(temp.File("b.tif")))
         {
             Assert.Equal(28.5, mask.GeoTransform!.Value.PixelWidth, 9);
         }
 
-        (code, _, stderr) = await CliRunner.RunAsync("predict", "--checkpoint", old, "--input", input, "--output", temp.File("c.tif"), "--tile-size", "64", "--device", "cpu");
+        (code, _, stderr) = await CliRunner.RunAsync("predict", "--checkpoint", old, "--input", input, "--output", temp.File("c.tif"), "--tile-size", "64", "--overlap", "16", "--device", "cpu");
         Assert.True(code == 0, stderr);
         Assert.Contains("warning: The model records no training grid", stderr);
     }
 
-    /// <summary>A 240 x 200 crop of the CBERS sample (20 m pixels, 3 bands), georeferenced.</summary>
+    /// <summary>A 160 x 128 crop of the CBERS sample (20 m pixels, 3 bands), georeferenced.</summary>
     private static string Crop(string path)
     {
         using GdalDataset source = GdalDataset.Open(TestPaths.SampleData("cbers_rgb342_crop1.tif"));
-        const int w = 240, h = 200, x0 = 300, y0 = 400;
+        const int w = 160, h = 128, x0 = 300, y0 = 400;
         using GdalDataset crop = GdalDataset.Create("GTiff", path, w, h, source.BandCount, RasterDataType.Byte);
         crop.ProjectionWkt = source.ProjectionWkt;
         crop.SetGeoTransform(source.GeoTransform!.Value.ForWindow(x0, y0));
