@@ -22,6 +22,7 @@ public static class AdaptSegCli
             PredictCommand.Create(),
             MosaicCommand.Create(),
             ExportCommand.Create(),
+            PseudoLabelCommand.Create(),
             EvaluateCommand.Create(),
             EvaluateCityscapesCommand.Create(),
         };

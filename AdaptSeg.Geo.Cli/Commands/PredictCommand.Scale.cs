@@ -157,6 +157,11 @@ internal sealed partial class PredictCommand
                     request = request with { Template = template with { Legend = ClassLegend.FromNames(onnx.ClassNames) } };
                 }
 
+                if (predictor is NetworkTilePredictor trained)
+                {
+                    request = request with { Template = request.Template with { ModelGrid = trained.TrainingGrid } };
+                }
+
                 var scenesDone = new Progress(o);
                 IReadOnlyList<SceneOutcome> outcomes;
                 using (var tiles = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))

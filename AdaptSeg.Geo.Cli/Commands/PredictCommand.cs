@@ -41,7 +41,7 @@ internal sealed partial class PredictCommand
 
     private static readonly Option<int> TileSize = new("--tile-size")
     {
-        Description = "Tile side in pixels.",
+        Description = "Tile side in pixels of the model's grid (the input resampled to the training pixel size).",
         DefaultValueFactory = _ => 512,
     };
 
@@ -118,6 +118,14 @@ internal sealed partial class PredictCommand
         Description = "Replace outputs that already exist (otherwise that is an error).",
     };
 
+    private static readonly Option<string> Grid = new("--grid")
+    {
+        Description = "The grid of the outputs. The input is always predicted at the pixel size the model was trained on (recorded in model.pth; " +
+            "resampled on the fly, bilinear). 'input' (default): probabilities are brought back to the input's pixels bilinearly and the argmax taken there. " +
+            "'model': write on the model's pixel size (and CRS when the input's units differ). A model without a recorded grid predicts at the input's pixel size, with a warning.",
+        DefaultValueFactory = _ => "input",
+    };
+
     /// <summary>The verb, with the factory that turns --checkpoint into a predictor (tests pass their own).</summary>
     public static Command Create(ITilePredictorFactory? factory = null)
     {
@@ -129,7 +137,7 @@ internal sealed partial class PredictCommand
             "Outputs appear under their names only when complete; Ctrl+C leaves none half-written.")
         {
             Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Engine, Cog, Compression,
-            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
+            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite, Grid,
         };
         AddScaleOptions(command);
         command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => parse.GetValue(Inputs) is null ? Run(parse, factory, t) : RunScenes(parse, factory, t))));
@@ -151,6 +159,11 @@ internal sealed partial class PredictCommand
             {
                 request = request with { Legend = ClassLegend.FromNames(onnx.ClassNames) };
             }
+
+            if (predictor is NetworkTilePredictor trained)
+            {
+                request = request with { ModelGrid = trained.TrainingGrid };
+            }
             try
             {
                 if (predictor is OnnxTilePredictor { FixedSize: { } size } && (size.Height != request.Stitch.TileSize || size.Width != request.Stitch.TileSize))
@@ -167,6 +180,12 @@ internal sealed partial class PredictCommand
                 }
 
                 TextWriter o = parse.Out();
+                foreach (string warning in summary.Warnings)
+                {
+                    err.WriteLine($"warning: {warning}");
+                }
+
+                o.WriteLine($"grid          {summary.Grid}");
                 o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {FormatMegapixelsPerSecond(summary.MegapixelsPerSecond)} MPix/s)");
                 if (summary.ProbabilityPath is not null)
                 {
@@ -290,6 +309,12 @@ internal sealed partial class PredictCommand
             VectorPath = vectors,
             VectorOptions = polygons,
             Shard = shard,
+            Grid = parse.GetValue(Grid)!.ToLowerInvariant() switch
+            {
+                "input" => Inference.PredictionGrid.Input,
+                "model" => Inference.PredictionGrid.Model,
+                var other => throw new ArgumentException($"--grid '{other}' is not known; use input or model."),
+            },
         };
     }
 

@@ -11,4 +11,11 @@ public sealed record DomainBatchOptions
     public bool Flips { get; init; } = true;
     public bool Rotations { get; init; } = true;
     public int Seed { get; init; } = 1234;
+
+    /// <summary>
+    /// Self-training: fill <c>BatchData.TargetLabels</c> from the target scenes' training labels
+    /// (pseudo-labels), same window and augmentation as the target image. Every target scene then
+    /// needs training labels; its evaluation labels are never read.
+    /// </summary>
+    public bool IncludeTargetLabels { get; init; }
 }

@@ -42,4 +42,10 @@ public sealed record PredictionRequest
     /// (<c>mask.shard-K-of-N.json</c>); <c>adaptseg mosaic</c> joins them. Null predicts the whole raster.
     /// </summary>
     public ShardAssignment? Shard { get; init; }
+
+    /// <summary>The grid the model was trained on; null = predict at the input's pixel size (with a warning).</summary>
+    public AdaptSeg.Geo.Models.TrainingGrid? ModelGrid { get; init; }
+
+    /// <summary>Write on the input's grid (default) or the model's.</summary>
+    public AdaptSeg.Geo.Inference.PredictionGrid Grid { get; init; } = AdaptSeg.Geo.Inference.PredictionGrid.Input;
 }

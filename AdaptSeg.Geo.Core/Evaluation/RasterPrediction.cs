@@ -32,28 +32,39 @@ public static class RasterPrediction
             throw new ArgumentException($"{legend.Count} class names were given but the model predicts {predictor.ClassCount} classes; give {predictor.ClassCount} names.", nameof(request));
         }
 
+        // The model's training pixel size (resampled through a VRT when the input's differs).
+        using ModelGridPlan plan = ModelGridPlan.Create(input, bands, request.ModelGrid, request.Grid);
+        GdalDataset predicted = plan.PredictionDataset;
         StitchOptions stitch = request.Stitch;
-        int tile = PredictionMemory.ClampTile(stitch.TileSize, input.Width, input.Height);
+        int tile = PredictionMemory.ClampTile(stitch.TileSize, predicted.Width, predicted.Height);
         if (tile != stitch.TileSize)
         {
             stitch = stitch with { TileSize = tile, Overlap = Math.Min(stitch.Overlap, tile - 1) };
         }
 
-        PredictionMemory.ThrowIfTooLarge(stitch, input.Width, input.Height, bands.Count, predictor.ClassCount);
+        PredictionMemory.ThrowIfTooLarge(stitch, predicted.Width, predicted.Height, bands.Count, predictor.ClassCount);
         ShardAssignment? assigned = request.Shard;
-        TileShard? shard = assigned is null ? null : TileShard.Plan(input.Width, input.Height, stitch, assigned.Index, assigned.Count);
-        var stitcher = new SlidingWindowPredictor(input, bands, predictor, stitch, shard);
-        // A shard's outputs lie on its own rows of the input's grid: a VRT window of the input gives that grid.
-        using VirtualRaster? window = shard is null ? null : VirtualRaster.Translate(input,
-            ["-of", "VRT", "-srcwin", "0", Invariant(shard.FirstRow), Invariant(input.Width), Invariant(shard.RowCount)]);
-        GdalDataset grid = window?.Dataset ?? input;
+        if (assigned is not null && plan.ResamplesBack)
+        {
+            throw new ArgumentException(
+                $"A shard is a block of rows of the grid the model predicts on, but '{request.InputPath}' is at another pixel size than the model's ({plan.Description}) " +
+                "and would be resampled back to its own grid. Shard with --grid model (the shards and their mosaic are then on the model's grid), or resample the input to the model's pixel size first.", nameof(request));
+        }
+
+        TileShard? shard = assigned is null ? null : TileShard.Plan(predicted.Width, predicted.Height, stitch, assigned.Index, assigned.Count);
+        var stitcher = new SlidingWindowPredictor(predicted, bands, predictor, stitch, shard);
+        GdalDataset outputGrid = plan.OutputGrid;
+        // A shard's outputs lie on its own rows of the output grid: a VRT window of that grid gives them.
+        using VirtualRaster? window = shard is null ? null : VirtualRaster.Translate(outputGrid,
+            ["-of", "VRT", "-srcwin", "0", Invariant(shard.FirstRow), Invariant(outputGrid.Width), Invariant(shard.RowCount)]);
+        GdalDataset grid = window?.Dataset ?? outputGrid;
         string ShardNamed(string path) => assigned is null ? path : ShardFiles.ShardPath(path, assigned.Index, assigned.Count);
         using ClassMaskWriter mask = ClassMaskWriter.Create(ShardNamed(request.MaskPath), grid, legend, request.MaskOptions);
         using ProbabilityRasterWriter? probabilities = request.ProbabilityPath is null
             ? null
             : new ProbabilityRasterWriter(ShardNamed(request.ProbabilityPath), grid, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
-        IPredictionSink sink = probabilities is null ? mask : new CompositeSink([mask, probabilities]);
+        IPredictionSink sink = plan.Wrap(probabilities is null ? mask : new CompositeSink([mask, probabilities]), predictor.ClassCount);
 
         try
         {
@@ -92,10 +103,10 @@ public static class RasterPrediction
                 Index = shard.Index,
                 Count = shard.Count,
                 Input = request.InputPath,
-                Width = input.Width,
-                Height = input.Height,
-                GeoTransform = input.GeoTransform?.ToArray(),
-                Crs = input.ProjectionWkt ?? "",
+                Width = outputGrid.Width,
+                Height = outputGrid.Height,
+                GeoTransform = outputGrid.GeoTransform?.ToArray(),
+                Crs = outputGrid.ProjectionWkt ?? "",
                 TileSize = stitch.TileSize,
                 Overlap = stitch.Overlap,
                 Blend = stitch.Blend.ToString(),
@@ -111,7 +122,11 @@ public static class RasterPrediction
             }.Write(ShardFiles.ManifestPath(request.MaskPath, shard.Index, shard.Count));
         }
 
-        return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, grid.Width, grid.Height, stitcher.TileCount, clock.Elapsed);
+        return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, grid.Width, grid.Height, stitcher.TileCount, clock.Elapsed)
+        {
+            Grid = plan.Description,
+            Warnings = plan.Warnings,
+        };
     }
 
     /// <summary>

@@ -61,6 +61,7 @@ public sealed class Experiment : IDisposable
         AsppAllBranches = Config.Model.AsppAllBranches,
         FrozenBatchNormStatistics = Config.Model.FreezeBatchNormStatistics,
         BandNames = Prepared?.BandNames,
+        TrainingGrid = Prepared is null ? null : new TrainingGrid(Prepared.CrsWkt, Prepared.PixelSize),
         SourceStatistics = Prepared?.Source.Statistics,
         TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared?.Source.Statistics : Prepared?.Target.Statistics,
         TrainingMode = Config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted",

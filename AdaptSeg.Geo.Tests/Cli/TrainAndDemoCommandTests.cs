@@ -89,6 +89,9 @@ public sealed class TrainCommandTests(PreparedExperimentFixture prepared) : ICla
         Assert.True(code == 0, error);
         string model = Path.Combine(prepared.RunFolder("short"), "model.pth");
         Assert.True(File.Exists(model), output);
+        (Geo.Models.DeepLabMulti network, Geo.Models.ModelDescription description) = Geo.Models.ModelPackage.Load(model, TorchSharp.torch.CPU);
+        network.Dispose();
+        Assert.Equal(28.5, description.TrainingGrid!.PixelSize); // the prepared grid, for predicting at the training resolution
         Assert.Equal(3, File.ReadAllLines(Path.Combine(prepared.RunFolder("short"), "log.jsonl")).Length);
         Assert.True(File.Exists(Path.Combine(prepared.RunFolder("short"), "losses.png")));
 
