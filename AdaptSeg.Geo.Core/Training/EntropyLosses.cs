@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace AdaptSeg.Geo.Training;
+
+/// <summary>
+/// Entropy maps and losses on segmentation outputs [N,C,H,W], as the reference code defines them
+/// (checked against Fixtures/adaptation_addons.json in float64).
+/// </summary>
+public static class EntropyLosses
+{
+    /// <summary>ADVENT's <c>prob_2_entropy</c>: the weighted self-information <c>-p·log2(p+1e-30)/log2(C)</c>, the AdvEnt discriminator input.</summary>
+    public static Tensor SelfInformation(Tensor probabilities)
+    {
+        double classes = probabilities.shape[1];
+        using var scope = NewDisposeScope();
+        return (-probabilities * (probabilities + 1e-30).log2() / Math.Log2(classes)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ADVENT's <c>entropy_loss</c> (MinEnt): <c>-Σ p·log2(p+1e-30) / (n·h·w·log2 C)</c>.</summary>
+    public static Tensor MinimumEntropy(Tensor probabilities)
+    {
+        long[] s = probabilities.shape;
+        double norm = (double)s[0] * s[2] * s[3] * Math.Log2(s[1]);
+        using var scope = NewDisposeScope();
+        return (-(probabilities * (probabilities + 1e-30).log2()).sum() / norm).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// FDA's robust entropy on logits: per pixel <c>H = -Σ_c p·ln p / ln C</c> (log-softmax), then
+    /// <c>mean((H² + 1e-8)^η)</c>. The reference hard-codes ln 19; this uses ln C.
+    /// </summary>
+    public static Tensor RobustEntropy(Tensor logits, double eta)
+    {
+        double classes = logits.shape[1];
+        using var scope = NewDisposeScope();
+        Tensor p = nn.functional.softmax(logits, 1);
+        Tensor logP = nn.functional.log_softmax(logits, 1);
+        Tensor entropy = -(p * logP).sum(1) / Math.Log(classes);
+        return (entropy.square() + 1e-8).pow(eta).mean().MoveToOuterDisposeScope();
+    }
+}
