@@ -112,6 +112,14 @@ public sealed record TrainingConfig
     /// <summary>Loss weights of self-training mode.</summary>
     public SelfTrainingConfig SelfTraining { get; init; } = new();
 
+    /// <summary>The adaptation in force for <see cref="Mode"/>: null when nothing adapts (source-only, or self-training without a block).</summary>
+    public AdaptationConfig? AdaptationInForce() => Mode switch
+    {
+        TrainingMode.SourceOnly => null,
+        TrainingMode.Adapted => Adaptation ?? new AdaptationConfig(),
+        _ => Adaptation,
+    };
+
     /// <summary>Iterations to run (the paper stops at 150000).</summary>
     public int Iterations { get; init; } = 150_000;
 

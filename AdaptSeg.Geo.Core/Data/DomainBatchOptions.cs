@@ -11,4 +11,7 @@ public sealed record DomainBatchOptions
     public bool Flips { get; init; } = true;
     public bool Rotations { get; init; } = true;
     public int Seed { get; init; } = 1234;
+
+    /// <summary>FDA: restyle each source tile with its batch partner target tile's low frequencies (the paper's L), or null for none.</summary>
+    public double? FdaBeta { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using AdaptSeg.Geo.Config;
 
 namespace AdaptSeg.Geo.Training;
 
@@ -17,20 +18,10 @@ namespace AdaptSeg.Geo.Training;
 public static class FourierDomainAdaptation
 {
     /// <summary><c>b = floor(min(h,w)·L)</c>: the side of each swapped corner block.</summary>
-    public static int BlockSize(int height, int width, double beta) => (int)Math.Floor(Math.Min(height, width) * beta);
+    public static int BlockSize(int height, int width, double beta) => FdaConfig.BlockSize(height, width, beta);
 
     /// <summary>The smallest L (rounded up to 0.001) for which <see cref="BlockSize"/> is at least 1.</summary>
-    public static double SmallestBeta(int height, int width)
-    {
-        int side = Math.Min(height, width);
-        double beta = Math.Ceiling(1000.0 / side) / 1000.0;
-        while (BlockSize(height, width, beta) < 1)
-        {
-            beta += 0.001;
-        }
-
-        return beta;
-    }
+    public static double SmallestBeta(int height, int width) => FdaConfig.SmallestBeta(height, width);
 
     /// <summary>
     /// Restyles <paramref name="source"/> [channels, height, width] (row-major, in place) with the
