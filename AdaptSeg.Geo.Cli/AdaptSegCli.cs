@@ -21,6 +21,7 @@ public static class AdaptSegCli
             DemoCommand.Create(),
             CompareCommand.Create(),
             PredictCommand.Create(),
+            PseudoLabelCommand.Create(),
             EvaluateCommand.Create(),
             EvaluateCityscapesCommand.Create(),
         };

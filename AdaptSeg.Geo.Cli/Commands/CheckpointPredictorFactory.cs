@@ -28,6 +28,6 @@ internal sealed class CheckpointPredictorFactory : ITilePredictorFactory
         BandStatistics statistics = (UseSourceStatistics ? description.SourceStatistics : description.TargetStatistics)
             ?? description.SourceStatistics
             ?? throw new InvalidDataException($"'{checkpointPath}' holds no band statistics to normalise the input with.");
-        return new NetworkTilePredictor(network, statistics, resolved, description.Classes, ownsNetwork: true);
+        return new NetworkTilePredictor(network, statistics, resolved, description.Classes, ownsNetwork: true) { TrainingGrid = description.TrainingGrid };
     }
 }

@@ -15,10 +15,10 @@ namespace AdaptSeg.Geo.Cli.Commands;
 internal sealed class CompareCommand
 {
     /// <summary>The rows of a full comparison.</summary>
-    internal static readonly IReadOnlyList<string> DefaultRows = [ComparisonOptions.SourceOnly, .. AdaptationPresets.Names];
+    internal static readonly IReadOnlyList<string> DefaultRows = [ComparisonOptions.SourceOnly, .. AdaptationPresets.Names, ComparisonOptions.SelfTraining];
 
     /// <summary>The rows of --quick.</summary>
-    internal static readonly IReadOnlyList<string> QuickRows = [ComparisonOptions.SourceOnly, "adaptsegnet", "advent+minent", "fda"];
+    internal static readonly IReadOnlyList<string> QuickRows = [ComparisonOptions.SourceOnly, "adaptsegnet", "advent+minent", "fda", ComparisonOptions.SelfTraining];
 
     private static readonly Option<string?> Config = new("--config", "-c")
     {
@@ -38,7 +38,8 @@ internal sealed class CompareCommand
 
     private static readonly Option<string?> Rows = new("--rows")
     {
-        Description = "Comma-separated rows: source-only and presets (default: source-only," + string.Join(",", AdaptationPresets.Names) + ").",
+        Description = "Comma-separated rows: source-only, presets, self-training (one round from the same seed's adaptsegnet model on its " +
+            "pseudo-labels; needs the adaptsegnet row). Default: source-only," + string.Join(",", AdaptationPresets.Names) + ",self-training.",
     };
 
     private static readonly Option<string?> Seeds = new("--seeds")
@@ -97,6 +98,7 @@ internal sealed class CompareCommand
                 : throw new ArgumentException($"--seeds: '{v}' is not a whole number; give e.g. 1,2,3.")).ToList()
             : quick ? [1, 2] : [1, 2, 3];
 
+        MethodComparison.ClaimOutput(output);
         string? repository = null;
         string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
             : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), "sample-configs", "landcover-demo.json");

@@ -41,7 +41,7 @@ internal sealed class PredictCommand
 
     private static readonly Option<int> TileSize = new("--tile-size")
     {
-        Description = "Tile side in pixels.",
+        Description = "Tile side in pixels of the model's grid (the input resampled to the training pixel size).",
         DefaultValueFactory = _ => 512,
     };
 
@@ -112,6 +112,14 @@ internal sealed class PredictCommand
         Description = "Replace outputs that already exist (otherwise that is an error).",
     };
 
+    private static readonly Option<string> Grid = new("--grid")
+    {
+        Description = "The grid of the outputs. The input is always predicted at the pixel size the model was trained on (recorded in model.pth; " +
+            "resampled on the fly, bilinear). 'input' (default): probabilities are brought back to the input's pixels bilinearly and the argmax taken there. " +
+            "'model': write on the model's pixel size (and CRS when the input's units differ). A model without a recorded grid predicts at the input's pixel size, with a warning.",
+        DefaultValueFactory = _ => "input",
+    };
+
     /// <summary>The verb, with the factory that turns --checkpoint into a predictor (tests pass their own).</summary>
     public static Command Create(ITilePredictorFactory? factory = null)
     {
@@ -123,7 +131,7 @@ internal sealed class PredictCommand
             "Outputs appear under their names only when complete; Ctrl+C leaves none half-written.")
         {
             Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Cog, Compression,
-            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite,
+            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite, Grid,
         };
         command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, factory, t))));
         return command;
@@ -140,6 +148,11 @@ internal sealed class PredictCommand
             {
                 request = request with { Legend = ClassLegend.FromNames(network.ClassNames) };
             }
+
+            if (predictor is NetworkTilePredictor trained)
+            {
+                request = request with { ModelGrid = trained.TrainingGrid };
+            }
             try
             {
                 PredictionSummary summary;
@@ -149,6 +162,12 @@ internal sealed class PredictCommand
                 }
 
                 TextWriter o = parse.Out();
+                foreach (string warning in summary.Warnings)
+                {
+                    err.WriteLine($"warning: {warning}");
+                }
+
+                o.WriteLine($"grid          {summary.Grid}");
                 o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {summary.MegapixelsPerSecond:F1} MPix/s)");
                 if (summary.ProbabilityPath is not null)
                 {
@@ -246,6 +265,12 @@ internal sealed class PredictCommand
             ProbabilityFormat = format,
             VectorPath = vectors,
             VectorOptions = polygons,
+            Grid = parse.GetValue(Grid)!.ToLowerInvariant() switch
+            {
+                "input" => Inference.PredictionGrid.Input,
+                "model" => Inference.PredictionGrid.Model,
+                var other => throw new ArgumentException($"--grid '{other}' is not known; use input or model."),
+            },
         };
     }
 }

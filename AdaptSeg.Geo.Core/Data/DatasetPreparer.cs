@@ -97,6 +97,16 @@ public sealed class DatasetPreparer
                     }
                 }
 
+                // Training labels (pseudo-labels) of a target scene: warped like labels, kept in their own file.
+                string? trainingLabels = null;
+                string? trainingLabelResampling = null;
+                if (scene.Config.TrainingLabels is string trainingInput)
+                {
+                    trainingLabels = System.IO.Path.Combine(folder, $"{scene.Config.Name}.training-labels.tif");
+                    trainingLabelResampling = Guard(() => LabelResampling(trainingInput, frame, assume));
+                    Guard(() => GridWarper.WarpLabels(trainingInput, frame, trainingLabels, assume, null, cancellationToken));
+                }
+
                 Report(progress, "tiles", scene, step++, steps, 0);
                 if (!accumulators.TryGetValue(scene.Domain, out BandStatisticsAccumulator? accumulator))
                 {
@@ -118,6 +128,9 @@ public sealed class DatasetPreparer
                     InputLabels = scene.Config.Labels,
                     ImageResampling = Guard(() => ImageResampling(scene, grid, gridCrs, assume)),
                     LabelResampling = labelResampling,
+                    TrainingLabels = trainingLabels is null ? null : Relative(temp, trainingLabels),
+                    InputTrainingLabels = scene.Config.TrainingLabels,
+                    TrainingLabelResampling = trainingLabelResampling,
                     Tiles = tiles.Count - before,
                 });
             }
@@ -226,6 +239,13 @@ public sealed class DatasetPreparer
             if (scene.Config.Labels is string labels && !VectorLabelRasterizer.IsVectorPath(labels))
             {
                 using GdalDataset label = GdalDataset.Open(labels);
+                using SpatialReference _ = GridWarper.CrsOf(label, assume);
+                LabelValues.Check(label, config.Classes, cancellationToken);
+            }
+
+            if (scene.Config.TrainingLabels is string training)
+            {
+                using GdalDataset label = GdalDataset.Open(training);
                 using SpatialReference _ = GridWarper.CrsOf(label, assume);
                 LabelValues.Check(label, config.Classes, cancellationToken);
             }

@@ -14,4 +14,11 @@ public sealed record DomainBatchOptions
 
     /// <summary>FDA: restyle each source tile with its batch partner target tile's low frequencies (the paper's L), or null for none.</summary>
     public double? FdaBeta { get; init; }
+
+    /// <summary>
+    /// Self-training: fill <c>BatchData.TargetLabels</c> from the target scenes' training labels
+    /// (pseudo-labels), same window and augmentation as the target image. Every target scene then
+    /// needs training labels; its evaluation labels are never read.
+    /// </summary>
+    public bool IncludeTargetLabels { get; init; }
 }

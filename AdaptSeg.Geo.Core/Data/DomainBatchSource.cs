@@ -6,7 +6,8 @@ namespace AdaptSeg.Geo.Data;
 
 /// <summary>
 /// Training batches from a prepared dataset: random tiles of the source (image + labels) and of
-/// the target (image only), normalised by band statistics (per domain, or the source's for both),
+/// the target (image only; with its training labels, the pseudo-labels, when
+/// <see cref="DomainBatchOptions.IncludeTargetLabels"/> is set), normalised by band statistics (per domain, or the source's for both),
 /// with optional flips and 90-degree rotations. Every draw is seeded by (seed, iteration, batch,
 /// item, domain), so an iteration's data do not depend on what was loaded before it: resumed runs
 /// and background threads see exactly the same batches. With <see cref="DomainBatchOptions.FdaBeta"/>
@@ -35,6 +36,14 @@ public sealed class DomainBatchSource : IBatchSource
             throw new PreparedDatasetException($"Every source scene in '{dataset.Folder}' needs labels for training.", dataset.Folder);
         }
 
+        if (options.IncludeTargetLabels && dataset.Target.Scenes.FirstOrDefault(s => s.TrainingLabelPath is null) is { } unlabelled)
+        {
+            throw new PreparedDatasetException(
+                $"Self-training needs training labels on every target scene, but '{unlabelled.Name}' in '{dataset.Folder}' has none. " +
+                "Write pseudo-labels with 'adaptseg pseudo-label', add them to the target scene as \"trainingLabels\" in the prepare config and run 'adaptseg prepare' again.",
+                dataset.Folder);
+        }
+
         sourceStatistics = dataset.Source.Statistics;
         targetStatistics = options.SharedNormalisation ? dataset.Source.Statistics : dataset.Target.Statistics;
     }
@@ -49,16 +58,18 @@ public sealed class DomainBatchSource : IBatchSource
             var source = new float[options.BatchSize * bands * plane];
             var labels = new byte[options.BatchSize * plane];
             var target = new float[options.BatchSize * bands * plane];
+            byte[]? targetLabels = options.IncludeTargetLabels ? new byte[options.BatchSize * plane] : null;
             for (int b = 0; b < options.BatchSize; b++)
             {
                 int seed = Seed(iteration, k, b);
                 // FDA: the target tile is drawn first; its raw values restyle the source tile (each draw has its own seed, so the order changes nothing else).
                 float[]? style = options.FdaBeta is null ? null : new float[bands * plane];
-                Draw(dataset.Target, targetStatistics, seed ^ 0x5bd1e995, target.AsSpan(b * bands * plane, bands * plane), null, rawOut: style);
+                Draw(dataset.Target, targetStatistics, seed ^ 0x5bd1e995, target.AsSpan(b * bands * plane, bands * plane),
+                    targetLabels is null ? null : targetLabels.AsSpan(b * plane, plane), trainingLabels: targetLabels is not null, rawOut: style);
                 Draw(dataset.Source, sourceStatistics, seed, source.AsSpan(b * bands * plane, bands * plane), labels.AsSpan(b * plane, plane), style: style);
             }
 
-            result[k] = new BatchData(options.BatchSize, bands, tile, tile, source, labels, tile, tile, target);
+            result[k] = new BatchData(options.BatchSize, bands, tile, tile, source, labels, tile, tile, target, targetLabels);
         }
 
         return result;
@@ -67,13 +78,18 @@ public sealed class DomainBatchSource : IBatchSource
     private int Seed(int iteration, int accumulation, int item) =>
         DeterministicSeed.Derive(options.Seed, iteration, accumulation, item);
 
+    /// <param name="trainingLabels">
+    /// Read the scene's training labels (target pseudo-labels) instead of its labels; they do not
+    /// count towards a window's valid fraction, so the target windows are those drawn without them.
+    /// </param>
     /// <param name="rawOut">Receives the tile's raw band values (nodata filled with the domain's band mean), before augmentation: FDA's style.</param>
     /// <param name="style">FDA: a target tile's raw values; the source tile takes their low-frequency amplitude and is then normalised with the target's statistics.</param>
-    private void Draw(PreparedDomain domain, BandStatistics statistics, int seed, Span<float> image, Span<byte> labels, float[]? rawOut = null, float[]? style = null)
+    private void Draw(PreparedDomain domain, BandStatistics statistics, int seed, Span<float> image, Span<byte> labels, bool trainingLabels = false,
+        float[]? rawOut = null, float[]? style = null)
     {
         var random = new Random(seed);
         PreparedScene scene = PickScene(domain.Scenes, random);
-        using var reader = SceneReader.Open(scene);
+        using var reader = SceneReader.Open(trainingLabels ? scene with { LabelPath = scene.TrainingLabelPath } : scene);
         int tile = options.TileSize, bands = dataset.BandCount;
         bool wantLabels = labels.Length > 0;
 
@@ -91,7 +107,7 @@ public sealed class DomainBatchSource : IBatchSource
             int usable = 0;
             for (int i = 0; i < valid.Length; i++)
             {
-                if (valid[i] && (windowLabels is null || windowLabels[i] != 255))
+                if (valid[i] && (windowLabels is null || trainingLabels || windowLabels[i] != 255))
                 {
                     usable++;
                 }

@@ -79,7 +79,7 @@ public static partial class PrepareConfigReader
         string? Abs(string? p) => string.IsNullOrWhiteSpace(p) ? p : System.IO.Path.GetFullPath(p, baseFolder);
         DomainConfig Domain(DomainConfig d) => d with
         {
-            Scenes = d.Scenes.Select(s => s with { Image = Abs(s.Image)!, Labels = Abs(s.Labels) }).ToArray(),
+            Scenes = d.Scenes.Select(s => s with { Image = Abs(s.Image)!, Labels = Abs(s.Labels), TrainingLabels = Abs(s.TrainingLabels) }).ToArray(),
         };
         return config with { Aoi = Abs(config.Aoi), Source = Domain(config.Source), Target = Domain(config.Target) };
     }
@@ -231,6 +231,34 @@ public static partial class PrepareConfigReader
             {
                 problems.Add($"{p}.labelField: '{s.Labels}' holds vectors; name the field with the class index or name (one of {string.Join(", ", classes)}).");
             }
+
+            CheckTrainingLabels(s, p, labelsRequired, problems);
+        }
+    }
+
+    /// <summary>Training labels belong to target scenes only, and are rasters (pseudo-labels).</summary>
+    private static void CheckTrainingLabels(SceneConfig s, string p, bool isSource, List<string> problems)
+    {
+        if (s.TrainingLabels is null)
+        {
+            return;
+        }
+
+        if (isSource)
+        {
+            problems.Add($"{p}.trainingLabels: source scenes train on their 'labels'; 'trainingLabels' (pseudo-labels) belongs to target scenes.");
+        }
+        else if (!File.Exists(s.TrainingLabels))
+        {
+            problems.Add($"{p}.trainingLabels: '{s.TrainingLabels}' does not exist. Write it with 'adaptseg pseudo-label --output {s.TrainingLabels} ...'.");
+        }
+        else if (VectorLabelRasterizer.IsVectorPath(s.TrainingLabels))
+        {
+            problems.Add($"{p}.trainingLabels: '{s.TrainingLabels}' holds vectors; training labels are a uint8 raster (255 = ignore), as 'adaptseg pseudo-label' writes.");
+        }
+        else if (s.Labels is not null && string.Equals(System.IO.Path.GetFullPath(s.Labels), System.IO.Path.GetFullPath(s.TrainingLabels), StringComparison.Ordinal))
+        {
+            problems.Add($"{p}.trainingLabels: '{s.TrainingLabels}' is also the scene's evaluation 'labels'; training on the labels that score the model would make the score meaningless.");
         }
     }
 

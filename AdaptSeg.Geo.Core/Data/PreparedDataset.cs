@@ -77,7 +77,13 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
                 CheckRaster(labels, scene.Width, scene.Height, 1);
             }
 
-            scenes.Add(new PreparedScene(scene.Name, image, labels, scene.Width, scene.Height));
+            string? training = scene.TrainingLabels is null ? null : Resolve(root, scene.TrainingLabels, manifestPath);
+            if (training is not null)
+            {
+                CheckRaster(training, scene.Width, scene.Height, 1);
+            }
+
+            scenes.Add(new PreparedScene(scene.Name, image, labels, scene.Width, scene.Height) { TrainingLabelPath = training });
         }
 
         return new PreparedDomain(d.Name, scenes, new BandStatistics(s.Mean, s.Std) { ValidPixels = s.ValidPixels }) { LabelsForEvaluationOnly = evaluationOnly };

@@ -70,6 +70,11 @@ internal sealed record ManifestScene
     public string? InputLabels { get; init; }
     public required string ImageResampling { get; init; }
     public string? LabelResampling { get; init; }
+
+    /// <summary>Target scenes: the training labels (pseudo-labels), apart from the evaluation labels.</summary>
+    public string? TrainingLabels { get; init; }
+    public string? InputTrainingLabels { get; init; }
+    public string? TrainingLabelResampling { get; init; }
     public required int Tiles { get; init; }
 }
 

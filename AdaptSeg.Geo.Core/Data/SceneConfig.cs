@@ -15,6 +15,14 @@ public sealed record SceneConfig
     /// <summary>Labels: a raster (uint8 class indices, 255 = ignore) or vectors (.gpkg, .geojson, ...).</summary>
     public string? Labels { get; init; }
 
+    /// <summary>
+    /// Target scenes only: labels to train on in self-training (pseudo-labels from <c>adaptseg
+    /// pseudo-label</c>: a uint8 raster, 255 = ignore), warped onto the grid like <see cref="Labels"/>
+    /// (nearest, or mode when shrinking) but kept apart from them: <see cref="Labels"/> of a target
+    /// scene only ever score.
+    /// </summary>
+    public string? TrainingLabels { get; init; }
+
     /// <summary>For vector labels: the field holding the class index or the class name.</summary>
     public string? LabelField { get; init; }
 

@@ -60,9 +60,9 @@ public sealed record ComparisonOptions
             }
         }
 
-        if (Rows.Contains(SelfTraining) && !Rows.Contains(Baseline))
+        if (Rows.Contains(SelfTraining) && !(Rows.Contains(Baseline) && Rows.ToList().IndexOf(Baseline) < Rows.ToList().IndexOf(SelfTraining)))
         {
-            p.Add($"the {SelfTraining} row starts from the {Baseline} model of each seed; add the {Baseline} row");
+            p.Add($"the {SelfTraining} row starts from the {Baseline} model of each seed; list the {Baseline} row before it");
         }
 
         if (Iterations is < 1) p.Add($"iterations {Iterations} must be at least 1");

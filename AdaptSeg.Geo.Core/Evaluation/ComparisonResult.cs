@@ -87,8 +87,8 @@ public sealed class ComparisonResult
             miouStd = Round(s.MeanIoUStd),
             classIou = s.ClassIoU.Select(Round),
             classIouStd = s.ClassIoUStd.Select(Round),
-            pairedDifference = s.PairedDifference is { } d ? Round(d) : (double?)null,
-            pairedDifferenceStd = s.PairedDifferenceStd is { } e ? Round(e) : (double?)null,
+            pairedDifference = s.PairedDifference is { } d ? Round(d) : null,
+            pairedDifferenceStd = s.PairedDifferenceStd is { } e ? Round(e) : null,
             cpuSecondsPerRun = Math.Round(s.CpuSeconds, 1),
         }),
         runs = Runs.Select(r => new
@@ -104,8 +104,9 @@ public sealed class ComparisonResult
     }, new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>"71.5 ± 2.2" (or "+2.2 ± 5.1" when signed), one decimal, invariant culture.</summary>
-    public static string PlusMinus(double mean, double std, bool signed = false) =>
+    public static string PlusMinus(double mean, double std, bool signed = false) => double.IsNaN(mean) ? "–" :
         string.Format(CultureInfo.InvariantCulture, signed ? "{0:+0.0;-0.0;0.0} ± {1:0.0}" : "{0:0.0} ± {1:0.0}", mean, std);
 
-    private static double Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : double.NaN;
+    /// <summary>Two decimals; null for NaN (a class absent from both the reference and the prediction has no IoU).</summary>
+    private static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;
 }

@@ -15,12 +15,31 @@ namespace AdaptSeg.Geo.Evaluation;
 /// prepared pair with the same hyperparameters, fixed before the run, predicts the target scenes with
 /// each final model and scores them against the target's evaluation labels, which only score, never
 /// select (no early stopping, no model choice). Rows of one seed share the network initialisation and
-/// the sampled tiles. Writes comparison.json, comparison.md (the README-ready table) and comparison.png.
+/// the sampled tiles. The self-training row makes pseudo-labels of the target scenes with the same
+/// seed's adaptsegnet model and trains one round from that model on them. Writes comparison.json, comparison.md (the README-ready table) and comparison.png.
 /// </summary>
 public static class MethodComparison
 {
     /// <summary>Marks a folder as a comparison's output (which a later comparison may replace).</summary>
     public const string Marker = ".adaptseg-compare";
+
+    /// <summary>
+    /// Creates <paramref name="output"/> and marks it as a comparison's, or accepts a previous
+    /// comparison's output; refuses any other non-empty folder, so nothing of the user's is replaced.
+    /// </summary>
+    /// <returns>The full path.</returns>
+    public static string ClaimOutput(string output)
+    {
+        output = Path.GetFullPath(output);
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, Marker)))
+        {
+            throw new IOException($"'{output}' exists and is not a previous comparison's output; choose another output folder so nothing there is overwritten.");
+        }
+
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, Marker), "Created by 'adaptseg compare'; a later comparison may replace what is in this folder.\n");
+        return output;
+    }
 
     /// <summary>Runs the comparison; returns its result (also written under <see cref="ComparisonOptions.Output"/>).</summary>
     /// <exception cref="ArgumentException">Invalid options.</exception>
@@ -33,11 +52,7 @@ public static class MethodComparison
             throw new ArgumentException("compare: " + string.Join("; ", problems) + ".");
         }
 
-        string output = Path.GetFullPath(options.Output);
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, Marker)))
-        {
-            throw new IOException($"'{output}' exists and is not a previous comparison's output; choose another output folder so nothing there is overwritten.");
-        }
+        string output = ClaimOutput(options.Output);
 
         PreparedDataset prepared = PreparedDataset.Load(options.Prepared);
         var scored = prepared.Target.Scenes.Where(s => s.LabelPath is not null).ToList();
@@ -51,8 +66,6 @@ public static class MethodComparison
         ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig);
         int iterations = options.Iterations ?? config.Training.Iterations;
         int tile = options.TileSize ?? config.Data.TileSize;
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, Marker), "Created by 'adaptseg compare'; a later comparison may replace what is in this folder.\n");
         string experiment = WriteExperiment(options, config, tile);
 
         var runs = new List<ComparisonRun>();
@@ -70,6 +83,7 @@ public static class MethodComparison
                     Directory.Delete(folder, recursive: true);
                 }
 
+                double cpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                 var overrides = new ExperimentOverrides
                 {
                     Prepared = prepared.Folder,
@@ -78,9 +92,16 @@ public static class MethodComparison
                     Iterations = iterations,
                     Seed = seed,
                     Mode = row == ComparisonOptions.SourceOnly ? TrainingMode.SourceOnly : TrainingMode.Adapted,
-                    Method = row == ComparisonOptions.SourceOnly ? null : row,
+                    Method = row is ComparisonOptions.SourceOnly or ComparisonOptions.SelfTraining ? null : row,
                 };
-                double cpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+                if (row == ComparisonOptions.SelfTraining)
+                {
+                    // One round from this seed's adaptsegnet model, on its pseudo-labels of the target scenes.
+                    string teacher = runs.Single(r => r.Row == ComparisonOptions.Baseline && r.Seed == seed).ModelPath;
+                    string withPseudoLabels = PrepareSelfTraining(prepared, teacher, Path.Combine(folder, "prepared"), options, stage, cancellationToken);
+                    overrides = overrides with { Prepared = withPseudoLabels, Mode = TrainingMode.SelfTraining, Init = teacher };
+                }
+
                 var (model, seconds) = Train(experiment, overrides, stage, cancellationToken);
                 var matrix = new ConfusionMatrix(prepared.ClassNames.Count);
                 for (int s = 0; s < scored.Count; s++)
@@ -123,8 +144,57 @@ public static class MethodComparison
         return path;
     }
 
+    /// <summary>
+    /// A copy of the prepared pair whose target scenes carry the teacher's pseudo-labels as training
+    /// labels (the manifest field 'adaptseg prepare' writes from a scene's "trainingLabels"; the
+    /// pseudo-labels are made on the prepared grid, so nothing is resampled). Evaluation labels stay
+    /// apart and are never read for training.
+    /// </summary>
+    private static string PrepareSelfTraining(PreparedDataset prepared, string teacher, string folder, ComparisonOptions options, Progress stage, CancellationToken cancellationToken)
+    {
+        CopyFolder(prepared.Folder, folder);
+        string manifestPath = Path.Combine(folder, "prepared.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var scenes = manifest["target"]!["scenes"]!.AsArray();
+        Directory.CreateDirectory(Path.Combine(folder, "pseudo"));
+        for (int s = 0; s < prepared.Target.Scenes.Count; s++)
+        {
+            PreparedScene scene = prepared.Target.Scenes[s];
+            string relative = $"pseudo/{s}-{string.Concat(scene.Name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'))}.tif";
+            Inference.PseudoLabelGeneration.Run(new Inference.PseudoLabelOptions
+            {
+                Checkpoints = [teacher],
+                InputPath = Path.Combine(folder, Path.GetRelativePath(prepared.Folder, scene.ImagePath)),
+                OutputPath = Path.Combine(folder, relative),
+                Device = options.Device,
+                Stitch = options.Stitch,
+            }, new InlineProgress<StitchProgress>(p => stage.Report("pseudo-label", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
+            scenes[s]!["trainingLabels"] = relative;
+            scenes[s]!["inputTrainingLabels"] = Path.Combine(folder, relative);
+            scenes[s]!["trainingLabelResampling"] = "nearest";
+        }
+
+        Write(manifestPath, manifest.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return folder;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
     private static (string Model, double Seconds) Train(string experimentPath, ExperimentOverrides overrides, Progress stage, CancellationToken cancellationToken)
     {
+        // Each run starts with no finalizer pending from the previous runs' TorchSharp objects: a finalizer
+        // that frees a native scalar while libtorch reads it corrupts a step (see Runtime.NoGcRegion).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         using Experiment experiment = Experiment.Create(experimentPath, overrides);
         TrainingSession session = experiment.CreateSession();
         TrainingOutcome outcome = session.Run(0, new InlineProgress<TrainingProgress>(p => stage.Report("train", (double)p.Iteration / p.TotalIterations)), cancellationToken);

@@ -47,6 +47,9 @@ public sealed class NetworkTilePredictor : ITilePredictor, IDisposable
     /// <summary>Class names in value order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>The grid the model was trained on, when its file records it.</summary>
+    public TrainingGrid? TrainingGrid { get; init; }
+
     public int BandCount => network.InputBands;
 
     public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)

@@ -35,4 +35,10 @@ public sealed record PredictionRequest
 
     /// <summary>Polygon filtering and simplification.</summary>
     public PolygonOptions VectorOptions { get; init; } = new();
+
+    /// <summary>The grid the model was trained on; null = predict at the input's pixel size (with a warning).</summary>
+    public AdaptSeg.Geo.Models.TrainingGrid? ModelGrid { get; init; }
+
+    /// <summary>Write on the input's grid (default) or the model's.</summary>
+    public AdaptSeg.Geo.Inference.PredictionGrid Grid { get; init; } = AdaptSeg.Geo.Inference.PredictionGrid.Input;
 }

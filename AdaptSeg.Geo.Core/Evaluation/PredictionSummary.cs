@@ -5,4 +5,10 @@ public sealed record PredictionSummary(string MaskPath, string? ProbabilityPath,
 {
     /// <summary>Throughput in megapixels per second (input pixels).</summary>
     public double MegapixelsPerSecond => (double)Width * Height / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Which grids were used (input, model, resampling).</summary>
+    public string Grid { get; init; } = "";
+
+    /// <summary>Things the user should know (a model without a recorded training grid).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

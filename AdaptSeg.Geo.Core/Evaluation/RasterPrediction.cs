@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
 
@@ -28,13 +29,16 @@ public static class RasterPrediction
             throw new ArgumentException($"{legend.Count} class names were given but the model predicts {predictor.ClassCount} classes; give {predictor.ClassCount} names.", nameof(request));
         }
 
-        var stitcher = new SlidingWindowPredictor(input, bands, predictor, request.Stitch);
-        using ClassMaskWriter mask = ClassMaskWriter.Create(request.MaskPath, input, legend, request.MaskOptions);
+        // The model's training pixel size (resampled through a VRT when the input's differs).
+        using ModelGridPlan plan = ModelGridPlan.Create(input, bands, request.ModelGrid, request.Grid);
+        GdalDataset grid = plan.OutputGrid;
+        var stitcher = new SlidingWindowPredictor(plan.PredictionDataset, bands, predictor, request.Stitch);
+        using ClassMaskWriter mask = ClassMaskWriter.Create(request.MaskPath, grid, legend, request.MaskOptions);
         using ProbabilityRasterWriter? probabilities = request.ProbabilityPath is null
             ? null
-            : new ProbabilityRasterWriter(request.ProbabilityPath, input, legend, request.ProbabilityFormat, request.MaskOptions);
+            : new ProbabilityRasterWriter(request.ProbabilityPath, grid, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(request.VectorPath);
-        IPredictionSink sink = probabilities is null ? mask : new CompositeSink([mask, probabilities]);
+        IPredictionSink sink = plan.Wrap(probabilities is null ? mask : new CompositeSink([mask, probabilities]), predictor.ClassCount);
 
         stitcher.Run(sink, progress, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
@@ -46,6 +50,10 @@ public static class RasterPrediction
             vectors.Commit();
         }
 
-        return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, input.Width, input.Height, stitcher.TileCount, clock.Elapsed);
+        return new PredictionSummary(mask.Path, probabilities?.Path, vectors?.FinalPath, grid.Width, grid.Height, stitcher.TileCount, clock.Elapsed)
+        {
+            Grid = plan.Description,
+            Warnings = plan.Warnings,
+        };
     }
 }

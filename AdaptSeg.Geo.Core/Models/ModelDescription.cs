@@ -28,6 +28,12 @@ public sealed record ModelDescription
     /// <summary>Iterations trained.</summary>
     public int Iterations { get; init; }
 
+    /// <summary>
+    /// The grid of the prepared data the model was trained on (CRS and pixel size); null in models
+    /// written before it was recorded (they predict at the input's pixel size).
+    /// </summary>
+    public TrainingGrid? TrainingGrid { get; init; }
+
     /// <summary>Builds the network this description describes.</summary>
     public DeepLabMulti CreateNetwork() => new(Classes.Count, InputBands, Blocks,
         new DeepLabOptions { AsppAllBranches = AsppAllBranches, FrozenBatchNormStatistics = FrozenBatchNormStatistics, Width = Width });

@@ -56,6 +56,14 @@ public sealed class ClassMaskWriter : IPredictionSink, IDisposable
     public void WriteRows(int firstRow, int rowCount, ReadOnlySpan<byte> classes, ReadOnlySpan<float> probabilities) =>
         Open.Write(1, new PixelWindow(0, firstRow, Open.Width, rowCount), classes);
 
+    /// <summary>Sets a dataset-level metadata item (for example how the mask was made) before <see cref="Commit"/>.</summary>
+    public void SetMetadataItem(string name, string value)
+    {
+        Gdal.ClearError();
+        Gdal.ThrowIf(Interop.GdalNative.GDALSetMetadataItem(Open.DangerousHandle, name, value, null) != Interop.GdalNative.CeNone,
+            $"Could not set the metadata item '{name}' of '{Path}'.", Path);
+    }
+
     /// <summary>Finishes the file (COG conversion if asked) and renames it to <see cref="Path"/>.</summary>
     public void Commit()
     {

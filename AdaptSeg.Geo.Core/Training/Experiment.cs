@@ -61,6 +61,7 @@ public sealed class Experiment : IDisposable
         AsppAllBranches = Config.Model.AsppAllBranches,
         FrozenBatchNormStatistics = Config.Model.FreezeBatchNormStatistics,
         BandNames = Prepared?.BandNames,
+        TrainingGrid = Prepared is null ? null : new TrainingGrid(Prepared.CrsWkt, Prepared.PixelSize),
         SourceStatistics = Prepared?.Source.Statistics,
         TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared?.Source.Statistics : Prepared?.Target.Statistics,
         TrainingMode = ModeName(Config.Training.Mode),
@@ -160,18 +161,9 @@ public sealed class Experiment : IDisposable
                 Rotations = config.Data.Rotations,
                 Seed = t.Seed,
                 FdaBeta = adaptation?.Fda?.Beta,
+                IncludeTargetLabels = t.Mode == TrainingMode.SelfTraining,
             })
             : BenchmarkSource(config, baseFolder, configPath);
-
-        if (t.Mode == TrainingMode.SelfTraining && data.Load(0)[0].TargetLabels is null)
-        {
-            // Found before any run folder is written: the first batch has no target labels.
-            throw new ConfigException(configPath,
-            [
-                $"$.training.mode: self-training needs pseudo-labels on the target scenes of '{prepared?.Folder}', and they have none. " +
-                "Make them with 'adaptseg pseudo-label', give them to the target scenes' training-labels field in the prepare config, and run prepare again.",
-            ]);
-        }
 
         string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
         string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = prepared?.Folder } }, JsonConfigReader.Options);

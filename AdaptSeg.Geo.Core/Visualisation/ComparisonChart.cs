@@ -33,7 +33,7 @@ public static class ComparisonChart
     private static readonly Rgb24 Whisker = new(214, 39, 40);
 
     /// <summary>Pixel length of a bar for <paramref name="value"/> (clamped to the axis).</summary>
-    public static int BarPixels(double value) => (int)Math.Round(Math.Clamp(value, 0, 100) / 100 * AxisPixels);
+    public static int BarPixels(double value) => double.IsNaN(value) ? 0 : (int)Math.Round(Math.Clamp(value, 0, 100) / 100 * AxisPixels);
 
     /// <summary>Writes the chart of <paramref name="bars"/> (label, mean, std) as a PNG.</summary>
     public static void Save(string path, string title, IReadOnlyList<(string Label, double Mean, double Std)> bars)
@@ -61,7 +61,7 @@ public static class ComparisonChart
                 canvas.Fill(Left, y, length, BarHeight, BarColour);
             }
 
-            if (std > 0)
+            if (std > 0 && !double.IsNaN(mean))
             {
                 int from = Left + BarPixels(mean - std), to = Left + BarPixels(mean + std), mid = y + BarHeight / 2;
                 canvas.Line(from, mid, to, mid, Whisker);
@@ -69,8 +69,8 @@ public static class ComparisonChart
                 canvas.Line(to, y + 4, to, y + BarHeight - 4, Whisker);
             }
 
-            string value = string.Create(CultureInfo.InvariantCulture, $"{mean:0.0} ± {std:0.0}").Replace("±", "+-", StringComparison.Ordinal);
-            canvas.Text(Left + BarPixels(Math.Max(mean + std, mean)) + 8, y + BarHeight / 2 - 4, value, Ink);
+            string value = double.IsNaN(mean) ? "no value" : string.Create(CultureInfo.InvariantCulture, $"{mean:0.0} +- {std:0.0}");
+            canvas.Text(Left + BarPixels(double.IsNaN(std) ? mean : mean + std) + 8, y + BarHeight / 2 - 4, value, Ink);
         }
 
         canvas.Line(Left, Top - 6, Left, bottom, Ink);

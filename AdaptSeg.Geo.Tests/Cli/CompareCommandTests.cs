@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Visualisation;
 using SixLabors.ImageSharp;
@@ -26,8 +25,8 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
         JsonElement root = json.RootElement;
         var rows = root.GetProperty("rows").EnumerateArray().ToList();
         var runs = root.GetProperty("runs").EnumerateArray().ToList();
-        Assert.Equal(["source-only", "adaptsegnet", "advent+minent", "fda"], rows.Select(r => r.GetProperty("row").GetString()));
-        Assert.Equal(8, runs.Count);
+        Assert.Equal(["source-only", "adaptsegnet", "advent+minent", "fda", "self-training"], rows.Select(r => r.GetProperty("row").GetString()));
+        Assert.Equal(10, runs.Count);
         int classes = root.GetProperty("classes").GetArrayLength();
 
         string markdown = File.ReadAllText(Path.Combine(output, "comparison.md"));
@@ -47,9 +46,10 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
             Assert.Equal(Math.Abs(a - b) / Math.Sqrt(2), std, 0.011);
             foreach (JsonElement run in runs.Where(r => r.GetProperty("row").GetString() == name))
             {
-                var iou = run.GetProperty("classIou").EnumerateArray().Select(v => v.GetDouble()).ToList();
+                // null: the class is in neither the reference nor the prediction (no IoU), left out of the mean as mIoU does.
+                var iou = run.GetProperty("classIou").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? double.NaN : v.GetDouble()).ToList();
                 Assert.Equal(classes, iou.Count);
-                Assert.Equal(iou.Average(), run.GetProperty("miou").GetDouble(), 0.011);
+                Assert.Equal(iou.Where(v => !double.IsNaN(v)).Average(), run.GetProperty("miou").GetDouble(), 0.011);
             }
 
             // Paired difference to adaptsegnet, seed by seed.
@@ -63,9 +63,13 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
                 Assert.Equal((a - Run("adaptsegnet", 1) + b - Run("adaptsegnet", 2)) / 2, diff.GetDouble(), 0.011);
             }
 
-            // The table line carries the same numbers.
-            string expectedCell = ComparisonResult.PlusMinus(mean, std);
-            Assert.Contains(markdown.Split('\n'), line => line.StartsWith($"| {name} | {expectedCell} |", StringComparison.Ordinal));
+            // The table line carries the same numbers (one decimal there, two in the JSON).
+            string line = Assert.Single(markdown.Split('\n'), l => l.StartsWith($"| {name} |", StringComparison.Ordinal));
+            string[] cells = line.Split('|', StringSplitOptions.TrimEntries);
+            Assert.Equal(classes + 4 + 1, cells.Length);
+            double[] cell = cells[2].Split('±').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(mean, cell[0], 0.051);
+            Assert.Equal(std, cell[1], 0.051);
 
             // The chart's bar is as long as the mean says (the axis line covers its first column).
             int y = ComparisonChart.Top + i * ComparisonChart.RowPitch + 1, length = 1;
@@ -77,6 +81,10 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
             Assert.InRange(length, ComparisonChart.BarPixels(mean) - 1, ComparisonChart.BarPixels(mean) + 1);
         }
 
+        // The self-training row trained on pseudo-labels kept beside, not in place of, the evaluation labels.
+        string copy = Path.Combine(output, "runs", "self-training-seed1", "prepared");
+        Assert.Single(Directory.GetFiles(Path.Combine(copy, "pseudo"), "*.tif"));
+        Assert.Contains("\"trainingLabels\": \"pseudo/", File.ReadAllText(Path.Combine(copy, "prepared.json")));
         Assert.True(File.Exists(Path.Combine(output, ".adaptseg-compare")));
         string foreign = temp.File("foreign");
         Directory.CreateDirectory(foreign);

@@ -48,7 +48,7 @@ public sealed class TrainMethodCommandTests(PreparedExperimentFixture prepared) 
         string self = prepared.WriteExperiment("self", json => json.Replace("\"width\": 16,", init, StringComparison.Ordinal));
         (code, _, error) = await CliRunner.RunAsync("train", "--config", self, "--iterations", "1", "--mode", "self-training", "--device", "cpu");
         Assert.Equal(2, code);
-        Assert.Contains("self-training needs pseudo-labels on the target scenes", error);
+        Assert.Contains("Self-training needs training labels on every target scene", error);
         Assert.False(Directory.Exists(prepared.RunFolder("self")));
     }
 }

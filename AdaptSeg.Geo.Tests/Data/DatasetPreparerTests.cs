@@ -311,6 +311,39 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
         Assert.True(d.Source.Statistics.Mean.All(m => m > 1));
     }
 
+    [Fact]
+    public void Run_TargetTrainingLabels_WarpedOntoTheImageGridApartFromEvaluationLabels()
+    {
+        using var temp = new TempDirectory();
+        // Pseudo-labels: the CBERS labels with every seventh pixel ignored.
+        TestRasters.Copy(TestPaths.SampleData("cbers_rgb342_crop1_labels.tif"), temp.File("pseudo.tif"), edit: (_, i, v) => i % 7 == 0 ? 255 : v);
+        SceneConfig target = sample.Config.Target.Scenes[0] with { TrainingLabels = temp.File("pseudo.tif") };
+        PrepareConfig config = sample.Config with { Target = sample.Config.Target with { Scenes = [target] } };
+
+        PreparedDataset d = new DatasetPreparer(config).Run(temp.File("out"));
+
+        PreparedScene scene = Assert.Single(d.Target.Scenes);
+        Assert.NotNull(scene.TrainingLabelPath);
+        Assert.NotEqual(scene.LabelPath, scene.TrainingLabelPath);
+        Assert.Null(Assert.Single(d.Source.Scenes).TrainingLabelPath);
+        using (GdalDataset image = GdalDataset.Open(scene.ImagePath))
+        using (GdalDataset training = GdalDataset.Open(scene.TrainingLabelPath!))
+        {
+            Assert.Equal(image.GeoTransform, training.GeoTransform);
+            Assert.Equal((image.Width, image.Height), (training.Width, training.Height));
+        }
+
+        byte[] evaluation = TestRasters.ReadAll<byte>(scene.LabelPath!);
+        byte[] pseudo = TestRasters.ReadAll<byte>(scene.TrainingLabelPath!);
+        Assert.True(pseudo.Count(v => v == 255) > evaluation.Count(v => v == 255));
+        // Where the pseudo-labels keep a pixel, they mostly agree with the evaluation labels (mode/nearest of the same classes).
+        int kept = pseudo.Count(v => v != 255);
+        int agree = Enumerable.Range(0, pseudo.Length).Count(i => pseudo[i] != 255 && pseudo[i] == evaluation[i]);
+        Assert.True(agree >= 0.9 * kept, $"{agree} of {kept}");
+        Assert.Equal(scene.TrainingLabelPath, PreparedDataset.Load(d.Folder).Target.Scenes[0].TrainingLabelPath);
+        Assert.Contains("\"trainingLabels\": \"", File.ReadAllText(Path.Combine(d.Folder, "prepared.json")));
+    }
+
     private static string Feature(double x0, double y0, double x1, double y1, string cls) =>
         $$"""{"type":"Feature","properties":{"cls":{{cls}}},"geometry":{{Polygon(x0, y0, x1, y1)}}}""";
 

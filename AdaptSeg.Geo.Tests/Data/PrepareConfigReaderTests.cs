@@ -66,6 +66,27 @@ public sealed class PrepareConfigReaderTests
         Assert.Contains(e.Problems, p => p.StartsWith("$.source.scenes[0].labelField:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Parse_TrainingLabels_TargetOnlyExistingRasterApartFromEvaluationLabels()
+    {
+        string ok = Config("[1]", "[1]").Replace("\"bands\": [1] } ] }\n}", "\"bands\": [1], \"trainingLabels\": \"sample-data/cbers_rgb342_crop1_labels.tif\" } ] }\n}", StringComparison.Ordinal);
+        Assert.Contains("trainingLabels", ok);
+        PrepareConfig config = PrepareConfigReader.Parse(ok, TestPaths.RepoRoot);
+        Assert.Equal(TestPaths.SampleData("cbers_rgb342_crop1_labels.tif"), config.Target.Scenes[0].TrainingLabels);
+        Assert.Null(config.Target.Scenes[0].Labels);
+
+        string bad = Config("[1]", "[1]")
+            .Replace("\"labels\": \"sample-data/L7_ETMs_labels.tif\"", "\"labels\": \"sample-data/L7_ETMs_labels.tif\", \"trainingLabels\": \"sample-data/L7_ETMs_labels.tif\"", StringComparison.Ordinal)
+            .Replace("\"bands\": [1] } ] }\n}", "\"bands\": [1], \"labels\": \"sample-data/cbers_rgb342_crop1_labels.tif\", \"trainingLabels\": \"sample-data/cbers_rgb342_crop1_labels.tif\" } ] }\n}", StringComparison.Ordinal);
+        var e = Assert.Throws<PrepareConfigException>(() => PrepareConfigReader.Parse(bad, TestPaths.RepoRoot));
+        Assert.Contains(e.Problems, p => p.StartsWith("$.source.scenes[0].trainingLabels: source scenes train on their 'labels'", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("$.target.scenes[0].trainingLabels:", StringComparison.Ordinal) && p.Contains("evaluation 'labels'", StringComparison.Ordinal));
+
+        string missing = ok.Replace("crop1_labels.tif", "pseudo-missing.tif", StringComparison.Ordinal);
+        e = Assert.Throws<PrepareConfigException>(() => PrepareConfigReader.Parse(missing, TestPaths.RepoRoot));
+        Assert.Contains(e.Problems, p => p.StartsWith("$.target.scenes[0].trainingLabels:", StringComparison.Ordinal) && p.Contains("adaptseg pseudo-label", StringComparison.Ordinal));
+    }
+
     private static string Config(string sourceBands, string targetBands) => $$"""
         {
           "classes": ["water", "vegetation", "other"],
