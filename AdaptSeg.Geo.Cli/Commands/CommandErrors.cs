@@ -19,6 +19,11 @@ internal static class CommandErrors
         catch (Exception e) when (CommandArguments.IsBadInput(e))
         {
             parse.Err().WriteLine($"error: {e.Message}");
+            if (Environment.GetEnvironmentVariable("ADAPTSEG_TRACE") is not null)
+            {
+                parse.Err().WriteLine(e.ToString()); // the whole exception, for a bug report
+            }
+
             return ExitCodes.BadInput;
         }
     }

@@ -11,9 +11,13 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// </summary>
 public static class OnnxModelExport
 {
-    /// <summary>Why <c>resolution</c> is left out: model files do not record their training grid yet.</summary>
+    /// <summary>Why <c>resolution</c> is left out of a model that records no training grid (written before grids were recorded).</summary>
     public const string NoResolutionNote =
         "resolution not written: the model file does not record the training grid's pixel size; set it in Deepness (cm/px).";
+
+    /// <summary>Why <c>resolution</c> is left out of a model trained on a grid that is not in metres.</summary>
+    public const string NotMetresNote =
+        "resolution not written: the model was trained on a grid whose units are not metres (Deepness wants cm/px); set it in Deepness.";
 
     /// <summary>Exports <see cref="OnnxExportRequest.CheckpointPath"/> to <see cref="OnnxExportRequest.OutputPath"/>.</summary>
     public static OnnxExportSummary Run(OnnxExportRequest request, CancellationToken cancellationToken = default)
@@ -40,8 +44,9 @@ public static class OnnxModelExport
         using (network)
         {
             var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
+            var (resolution, note) = ResolutionMetres(description.TrainingGrid);
             var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
-                resolutionMetres: null, bandNames: description.BandNames);
+                resolutionMetres: resolution, bandNames: description.BandNames);
             var options = new OnnxExportOptions
             {
                 Heads = request.Heads,
@@ -58,8 +63,20 @@ public static class OnnxModelExport
 
             cancellationToken.ThrowIfCancellationRequested();
             pending.Commit();
-            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, NoResolutionNote);
+            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note);
         }
+    }
+
+    /// <summary>The training grid's pixel size in metres, or null and why not (no grid, or a grid in degrees or other units).</summary>
+    public static (double? Metres, string? Note) ResolutionMetres(TrainingGrid? grid)
+    {
+        if (grid is null)
+        {
+            return (null, NoResolutionNote);
+        }
+
+        using SpatialReference crs = SpatialReference.FromWkt(grid.CrsWkt);
+        return crs.IsProjected ? (grid.PixelSize * crs.LinearUnitInMetres, null) : (null, NotMetresNote);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 
 public sealed class OnnxModelExportTests
 {
-    internal static string SaveFormulaModel(string folder, BandStatistics? target = null)
+    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null)
     {
         using var network = DeepLabOnnxExporterTests.FormulaNetwork();
         string path = Path.Combine(folder, "model.pth");
@@ -23,8 +23,45 @@ public sealed class OnnxModelExportTests
             BandNames = ["red", "nir", "green"],
             SourceStatistics = new BandStatistics([60, 70, 80], [20, 25, 30]),
             TargetStatistics = target ?? new BandStatistics([100, 90, 110], [40, 35, 51]),
+            TrainingGrid = grid,
         });
         return path;
+    }
+
+    [Fact]
+    public void Run_ModelTrainedOnAMetricGrid_WritesResolutionInCentimetresPerPixel()
+    {
+        using var temp = new TempDirectory();
+        string wkt;
+        using (var utm = AdaptSeg.Geo.Raster.SpatialReference.FromUserInput("EPSG:29192"))
+        {
+            wkt = utm.Wkt;
+        }
+
+        string checkpoint = SaveFormulaModel(temp.Path, grid: new TrainingGrid(wkt, 28.5));
+        OnnxExportSummary summary = OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = temp.File("model.onnx") });
+
+        Assert.Null(summary.ResolutionNote);
+        using var session = new InferenceSession(temp.File("model.onnx"));
+        Assert.Equal(2850.0, JsonSerializer.Deserialize<double>(session.ModelMetadata.CustomMetadataMap["resolution"]), 9);
+    }
+
+    [Fact]
+    public void Run_ModelTrainedInDegrees_LeavesResolutionOutAndSaysWhy()
+    {
+        using var temp = new TempDirectory();
+        string wkt;
+        using (var geographic = AdaptSeg.Geo.Raster.SpatialReference.FromUserInput("EPSG:4326"))
+        {
+            wkt = geographic.Wkt;
+        }
+
+        string checkpoint = SaveFormulaModel(temp.Path, grid: new TrainingGrid(wkt, 0.00025));
+        OnnxExportSummary summary = OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = temp.File("model.onnx") });
+
+        Assert.Equal(OnnxModelExport.NotMetresNote, summary.ResolutionNote);
+        using var session = new InferenceSession(temp.File("model.onnx"));
+        Assert.False(session.ModelMetadata.CustomMetadataMap.ContainsKey("resolution"));
     }
 
     [Fact]
