@@ -32,14 +32,12 @@ public sealed class NoGcRegion : IDisposable
     private static int holders;
     private static bool regionStarted;
     private bool disposed;
-    private int collectionsAtStart;
 
     /// <summary>Enters the process-wide region, starting it with room for <paramref name="budgetBytes"/> of allocations (all threads) when no other holder has.</summary>
     public NoGcRegion(long budgetBytes = DefaultBudgetBytes)
     {
         lock (Gate)
         {
-            collectionsAtStart = GC.CollectionCount(0);
             if (holders++ > 0 || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
             {
                 return; // already in force (another holder, or a region started outside this class)
@@ -56,8 +54,6 @@ public sealed class NoGcRegion : IDisposable
                     // Larger than this GC allows: try half.
                 }
             }
-
-            collectionsAtStart = GC.CollectionCount(0); // after the collection that starting the region may run
         }
     }
 
@@ -86,11 +82,6 @@ public sealed class NoGcRegion : IDisposable
             }
 
             disposed = true;
-            if (Environment.GetEnvironmentVariable("ADAPTSEG_DEBUG_GC") is not null && GC.CollectionCount(0) != collectionsAtStart)
-            {
-                Console.Error.WriteLine($"[gc] {GC.CollectionCount(0) - collectionsAtStart} collection(s) during a no-GC hold; started={regionStarted} holders={holders} mode={GCSettings.LatencyMode}");
-            }
-
             if (--holders > 0 || !regionStarted)
             {
                 return;
