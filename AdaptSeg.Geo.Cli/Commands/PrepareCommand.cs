@@ -53,11 +53,14 @@ internal sealed partial class PrepareCommand
         try
         {
             PrepareConfig config = BuildConfig(parse);
-            // The scenes and the AOI are checked by the preparer; the config file is the CLI's own input.
-            AdaptSeg.Geo.Raster.OutputGuard.CheckFolder([("--config", parse.GetValue(Config)?.FullName)], "--out", parse.GetValue(Out)!.FullName);
-            var preparer = new DatasetPreparer(config);
             var bar = new ProgressLine(err);
-            PreparedDataset dataset = preparer.Run(parse.GetValue(Out)!.FullName, parse.GetValue(Overwrite), bar, cancellationToken);
+            PreparedDataset dataset = DatasetPreparation.Run(new PreparationOptions
+            {
+                Config = config,
+                OutputFolder = parse.GetValue(Out)!.FullName,
+                Overwrite = parse.GetValue(Overwrite),
+                ConfigPath = parse.GetValue(Config)?.FullName,
+            }, bar, cancellationToken);
             bar.Finish();
             TextWriter o = parse.Out();
             o.WriteLine($"prepared   {dataset.Folder}");

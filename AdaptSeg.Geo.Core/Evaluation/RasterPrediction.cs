@@ -130,6 +130,34 @@ public static class RasterPrediction
     }
 
     /// <summary>
+    /// Loads the model.pth at <paramref name="modelPath"/> (written by training), fills in what the request leaves
+    /// open from it (see <see cref="WithModelDefaults"/>), runs the request and releases the model.
+    /// </summary>
+    public static PredictionSummary Run(PredictionRequest request, string modelPath, ModelLoadOptions? model = null,
+        IProgress<StitchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        model ??= new ModelLoadOptions();
+        using var predictor = (NetworkTilePredictor)new CheckpointPredictorFactory { UseSourceStatistics = model.UseSourceStatistics }.Create(modelPath, model.Device);
+        return Run(WithModelDefaults(request, predictor), predictor, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="request"/> with what the model records filled in: the class names as the legend when the
+    /// request gives none (default colours), and for a trained network the grid it was trained on.
+    /// </summary>
+    public static PredictionRequest WithModelDefaults(PredictionRequest request, ITilePredictor predictor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return predictor switch
+        {
+            NetworkTilePredictor network => request with { Legend = request.Legend ?? ClassLegend.FromNames(network.ClassNames), ModelGrid = network.TrainingGrid },
+            OnnxTilePredictor onnx => request with { Legend = request.Legend ?? ClassLegend.FromNames(onnx.ClassNames) },
+            _ => request,
+        };
+    }
+
+    /// <summary>
     /// The error with the outputs' temporary names replaced by their final names (the user knows
     /// those), saying that no output of the run was kept.
     /// </summary>

@@ -1,21 +1,21 @@
 using AdaptSeg.Geo.Data;
-using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Cli.Commands;
+namespace AdaptSeg.Geo.Evaluation;
 
 /// <summary>
 /// Turns <c>--checkpoint</c> (a model.pth written by <c>adaptseg train</c>) into the network
 /// predictor, normalising input bands with the statistics the model was adapted with (the
 /// target domain's), or the source's with <see cref="UseSourceStatistics"/>.
 /// </summary>
-internal sealed class CheckpointPredictorFactory : ITilePredictorFactory
+public sealed class CheckpointPredictorFactory : ITilePredictorFactory
 {
     /// <summary>Normalise with the source statistics instead of the target's.</summary>
     public bool UseSourceStatistics { get; init; }
 
+    /// <summary>Loads <paramref name="checkpointPath"/> onto <paramref name="device"/> (cpu, cuda, cuda:N, auto) as a <see cref="NetworkTilePredictor"/>.</summary>
     public ITilePredictor Create(string checkpointPath, string device)
     {
         if (!File.Exists(checkpointPath))
