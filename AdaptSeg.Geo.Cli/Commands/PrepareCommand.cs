@@ -82,7 +82,7 @@ internal sealed partial class PrepareCommand
             err.WriteLine("prepare: cancelled; no output was written.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is PrepareConfigException or PrepareInputException or PreparedDatasetException or AdaptSeg.Geo.Raster.UnsafePathException)
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
         {
             err.WriteLine();
             err.WriteLine($"error: {e.Message}");
