@@ -4,15 +4,17 @@ namespace AdaptSeg.Geo.Tiling;
 
 /// <summary>
 /// Reads tiles of chosen bands as float32, padded to a square tile by repeating the last row and
-/// column, with a validity mask: a pixel is invalid when any selected band holds its nodata
-/// value, or NaN. Not thread-safe (it owns reusable buffers); give each thread its own.
+/// column, with a validity mask. The pixels and their validity come from <see cref="BandReader"/>, the
+/// one window reader (prepare uses it too): a pixel is invalid when any selected band holds its nodata
+/// value or NaN, or GDAL's mask band (an alpha band, a per-dataset mask, a <c>.msk</c> file) masks it.
+/// Not thread-safe (it owns reusable buffers); give each thread its own.
 /// </summary>
 public sealed class TileReader
 {
-    private readonly GdalDataset dataset;
+    private readonly BandReader reader;
     private readonly int[] bands;
-    private readonly double?[] noData;
     private float[] scratch = [];
+    private bool[] scratchValid = [];
 
     /// <summary>A reader of <paramref name="bands"/> (1-based, in the order the predictor expects) of <paramref name="dataset"/>.</summary>
     public TileReader(GdalDataset dataset, IReadOnlyList<int> bands)
@@ -32,9 +34,8 @@ public sealed class TileReader
             }
         }
 
-        this.dataset = dataset;
         this.bands = [.. bands];
-        noData = [.. this.bands.Select(dataset.GetNoData)];
+        reader = new BandReader(dataset, new BandMap(this.bands));
     }
 
     /// <summary>The bands read, 1-based.</summary>
@@ -59,52 +60,41 @@ public sealed class TileReader
             throw new ArgumentException($"The buffers are too small for {bands.Length} band(s) of {size}x{size}.", nameof(tile));
         }
 
-        if (scratch.Length < window.Area)
+        int area = (int)window.Area;
+        if (scratchValid.Length < area)
         {
-            scratch = new float[window.Area];
+            scratch = new float[bands.Length * area];
+            scratchValid = new bool[area];
         }
 
-        Span<float> raw = scratch.AsSpan(0, (int)window.Area);
+        int count = reader.Read(window, scratch.AsSpan(0, bands.Length * area), scratchValid.AsSpan(0, area));
         valid[..plane].Clear();
         for (int y = 0; y < window.Height; y++)
         {
-            valid.Slice(y * size, window.Width).Fill(1);
+            Span<byte> v = valid.Slice(y * size, window.Width);
+            ReadOnlySpan<bool> read = scratchValid.AsSpan(y * window.Width, window.Width);
+            for (int x = 0; x < read.Length; x++)
+            {
+                v[x] = read[x] ? (byte)1 : (byte)0;
+            }
         }
 
         for (int b = 0; b < bands.Length; b++)
         {
-            dataset.Read<float>(bands[b], window, raw);
             Span<float> dst = tile.Slice(b * plane, plane);
-            // Compared in float: GDAL converts the pixels and the nodata value the same way.
-            bool hasNoData = noData[b] is double d && !double.IsNaN(d);
-            float nd = hasNoData ? (float)noData[b]!.Value : float.NaN;
+            ReadOnlySpan<float> src = scratch.AsSpan(b * area, area);
             for (int y = 0; y < window.Height; y++)
             {
-                ReadOnlySpan<float> src = raw.Slice(y * window.Width, window.Width);
+                ReadOnlySpan<float> srcRow = src.Slice(y * window.Width, window.Width);
                 Span<float> row = dst.Slice(y * size, size);
-                src.CopyTo(row);
-                row[window.Width..].Fill(src[^1]);
-                Span<byte> v = valid.Slice(y * size, window.Width);
-                for (int x = 0; x < src.Length; x++)
-                {
-                    float value = src[x];
-                    if (float.IsNaN(value) || (hasNoData && value == nd))
-                    {
-                        v[x] = 0;
-                    }
-                }
+                srcRow.CopyTo(row);
+                row[window.Width..].Fill(srcRow[^1]);
             }
 
             for (int y = window.Height; y < size; y++)
             {
                 dst.Slice((window.Height - 1) * size, size).CopyTo(dst.Slice(y * size, size));
             }
-        }
-
-        int count = 0;
-        for (int y = 0; y < window.Height; y++)
-        {
-            count += CountOnes(valid.Slice(y * size, window.Width));
         }
 
         return count;
@@ -117,16 +107,5 @@ public sealed class TileReader
         var tile = new float[bands.Length * size * size];
         var valid = new byte[size * size];
         return (double)Read(window, size, tile, valid) / window.Area;
-    }
-
-    private static int CountOnes(ReadOnlySpan<byte> values)
-    {
-        int n = 0;
-        foreach (byte v in values)
-        {
-            n += v;
-        }
-
-        return n;
     }
 }
