@@ -19,6 +19,7 @@ public static class AdaptSegCli
             PrepareCommand.Create(),
             TrainCommand.Create(),
             DemoCommand.Create(),
+            CompareCommand.Create(),
             PredictCommand.Create(),
             MosaicCommand.Create(),
             ExportCommand.Create(),

@@ -44,13 +44,20 @@ internal sealed class TrainCommand
 
     private static readonly Option<TrainingMode?> Mode = new("--mode")
     {
-        Description = "adapted or source-only (overrides training.mode).",
+        Description = "adapted, source-only or self-training (overrides training.mode; self-training needs model.init and target pseudo-labels).",
         CustomParser = r => r.Tokens.Count == 0 ? null : r.Tokens[0].Value.ToLowerInvariant() switch
         {
             "adapted" => TrainingMode.Adapted,
             "source-only" => TrainingMode.SourceOnly,
-            _ => throw new ArgumentException($"--mode must be adapted or source-only, not '{r.Tokens[0].Value}'."),
+            "self-training" => TrainingMode.SelfTraining,
+            _ => throw new ArgumentException($"--mode must be adapted, source-only or self-training, not '{r.Tokens[0].Value}'."),
         },
+    };
+
+    private static readonly Option<string?> Method = new("--method")
+    {
+        Description = "Adaptation preset replacing training.adaptation: " + string.Join(", ", AdaptationPresets.Names) +
+            " (see docs/training.md). Not with --mode source-only.",
     };
 
     public static Command Create()
@@ -59,7 +66,7 @@ internal sealed class TrainCommand
             "(unlabelled), with output-space adversarial adaptation (or source-only). Writes atomic checkpoints, a per-iteration log, " +
             "a loss plot and the final model.pth; Ctrl+C saves a checkpoint, --resume continues exactly.")
         {
-            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode,
+            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode, Method,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -73,10 +80,16 @@ internal sealed class TrainCommand
             Device = parse.GetValue(Device),
             Iterations = parse.GetValue(Iterations),
             Mode = parse.GetValue(Mode),
+            Method = parse.GetValue(Method),
         };
         if (parse.GetValue(Resume) && parse.GetValue(Restart))
         {
             throw new ArgumentException("--resume continues the run in the folder and --restart moves it aside to start over; give one of them.");
+        }
+
+        if (overrides.Method is { } method && !AdaptationPresets.Names.Contains(method.ToLowerInvariant()))
+        {
+            throw new ArgumentException($"--method '{method}' is not a preset; use one of {string.Join(", ", AdaptationPresets.Names)}.");
         }
 
         var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart));
@@ -87,6 +100,11 @@ internal sealed class TrainCommand
 /// <summary>Runs one training experiment through <see cref="TrainingRun"/> with console progress (shared by train and demo).</summary>
 internal static class TrainRunner
 {
+    /// <summary>" (discriminators on softmax, entropy robust from 100, FDA beta 0.05)" or "" when nothing adapts.</summary>
+    internal static string Describe(AdaptationConfig? a) => a is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $" (discriminators: {(a.DiscriminatorInput == DiscriminatorInput.None ? "none" : a.DiscriminatorInput == DiscriminatorInput.Softmax ? "softmax" : "self-information")}, " +
+        $"entropy: {a.Entropy.ToString().ToLowerInvariant()}, FDA: {(a.Fda is null ? "off" : $"beta {a.Fda.Beta}")})");
+
     public sealed record Result(bool Cancelled, string ModelPath, string RunFolder, TimeSpan Elapsed, double LoaderWaitFraction, StepLosses? LastLosses);
 
     public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false)
@@ -108,7 +126,7 @@ internal static class TrainRunner
         }
 
         var config = experiment.Config;
-        output.WriteLine($"Training {(config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted")}: " +
+        output.WriteLine($"Training {Experiment.ModeName(config.Training.Mode)}{Describe(config.Training.AdaptationInForce())}: " +
             $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.BandCount} bands, {config.Classes.Count} classes, " +
             $"tiles {config.Data.TileSize}px, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
         if (experiment.InitReport is not null)
@@ -116,9 +134,12 @@ internal static class TrainRunner
             output.WriteLine(experiment.InitReport);
         }
 
-        var bar = ConsoleProgressBar.ForStandardError(error, config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted    ");
+        var bar = ConsoleProgressBar.ForStandardError(error, $"{Experiment.ModeName(config.Training.Mode),-13}"[..11]);
         var progress = new SynchronousProgress<TrainingProgress>(p => bar.Update(p.Iteration, p.TotalIterations,
-            string.Create(CultureInfo.InvariantCulture, $"seg {p.Losses.SegMain:F3} adv {p.Losses.AdvMain:F3} D {p.Losses.DiscMain:F3} wait {p.LoaderWaitFraction:P0}")));
+            string.Create(CultureInfo.InvariantCulture, $"seg {p.Losses.SegMain:F3} adv {p.Losses.AdvMain:F3} D {p.Losses.DiscMain:F3} ") +
+            (p.Losses.EntMain != 0 ? string.Create(CultureInfo.InvariantCulture, $"ent {p.Losses.EntMain:F3} ") : "") +
+            (p.Losses.TargetSegMain != 0 ? string.Create(CultureInfo.InvariantCulture, $"pseudo {p.Losses.TargetSegMain:F3} ") : "") +
+            string.Create(CultureInfo.InvariantCulture, $"wait {p.LoaderWaitFraction:P0}")));
         TrainingRunResult result;
         try
         {

@@ -100,8 +100,25 @@ public sealed record ModelConfig
 /// <summary>Optimisation settings; defaults are the paper's.</summary>
 public sealed record TrainingConfig
 {
-    /// <summary>adapted (AdaptSegNet) or source-only (the baseline).</summary>
+    /// <summary>adapted (see <see cref="Adaptation"/>), source-only (the baseline) or self-training (source labels and target pseudo-labels).</summary>
     public TrainingMode Mode { get; init; } = TrainingMode.Adapted;
+
+    /// <summary>
+    /// What adaptation does: discriminator input, entropy term, Fourier restyling. Null: AdaptSegNet
+    /// in adapted mode, nothing in self-training mode; ignored in source-only mode.
+    /// </summary>
+    public AdaptationConfig? Adaptation { get; init; }
+
+    /// <summary>Loss weights of self-training mode.</summary>
+    public SelfTrainingConfig SelfTraining { get; init; } = new();
+
+    /// <summary>The adaptation in force for <see cref="Mode"/>: null when nothing adapts (source-only, or self-training without a block).</summary>
+    public AdaptationConfig? AdaptationInForce() => Mode switch
+    {
+        TrainingMode.SourceOnly => null,
+        TrainingMode.Adapted => Adaptation ?? new AdaptationConfig(),
+        _ => Adaptation,
+    };
 
     /// <summary>Iterations to run (the paper stops at 150000).</summary>
     public int Iterations { get; init; } = 150_000;
@@ -145,4 +162,7 @@ public enum TrainingMode
 {
     Adapted,
     SourceOnly,
+
+    /// <summary>Source labels and target pseudo-labels (the prepared target's training labels), usually from an adapted model (model.init).</summary>
+    SelfTraining,
 }

@@ -75,11 +75,6 @@ public static class ExperimentConfigValidator
             p.Add($"$.model.width: {m.Width} must be between 4 and 256 (the reference: 64).");
         }
 
-        if (m.Init is not null && m.Width != 64)
-        {
-            p.Add("$.model.init: initial weights need the reference width 64; remove model.width or model.init.");
-        }
-
         if (m.Init is not null && !File.Exists(Resolve(baseFolder, m.Init)))
         {
             p.Add($"$.model.init: file '{Resolve(baseFolder, m.Init)}' does not exist.");
@@ -101,6 +96,7 @@ public static class ExperimentConfigValidator
         if (t.LambdaSeg.Count != 2) p.Add("$.training.lambdaSeg: give two weights, [aux, main].");
         if (t.LambdaAdv.Count != 2) p.Add("$.training.lambdaAdv: give two weights, [aux, main].");
         if (t.CheckpointEvery < 1) p.Add($"$.training.checkpointEvery: {t.CheckpointEvery} must be at least 1.");
+        CheckAdaptation(config, benchmark, p);
         string device = t.Device.ToLowerInvariant();
         if (device is not ("cpu" or "cuda" or "auto") && !device.StartsWith("cuda:", StringComparison.Ordinal))
         {
@@ -112,6 +108,50 @@ public static class ExperimentConfigValidator
 
     /// <summary>A path from the configuration, resolved against the configuration's folder.</summary>
     public static string Resolve(string baseFolder, string path) => Path.GetFullPath(Path.Combine(baseFolder, path));
+
+    /// <summary>training.adaptation and training.selfTraining (the width check of model.init is made where the file is read: a model.pth of any width may continue training).</summary>
+    private static void CheckAdaptation(ExperimentConfig config, bool benchmark, List<string> p)
+    {
+        TrainingConfig t = config.Training;
+        if (t.Adaptation is { } a)
+        {
+            if (a.FromIteration is < 0) p.Add($"$.training.adaptation.fromIteration: {a.FromIteration} must not be negative.");
+            if (a.LambdaEntropy is { } l && (l.Count != 2 || l.Any(v => v < 0))) p.Add("$.training.adaptation.lambdaEntropy: give two non-negative weights, [aux, main].");
+            if (a.Eta <= 0) p.Add($"$.training.adaptation.eta: {a.Eta} must be positive (FDA: 2).");
+            if (t.Mode == TrainingMode.SourceOnly)
+            {
+                p.Add("$.training.adaptation: source-only training adapts nothing; remove the block or use mode adapted or self-training.");
+            }
+
+            if (a.Fda is { } fda)
+            {
+                int tile = config.Data.TileSize;
+                if (benchmark)
+                {
+                    p.Add("$.training.adaptation.fda: FDA restyles prepared tiles only (data.prepared); the GTA5/Cityscapes reader does not apply it.");
+                }
+                else if (fda.Beta is <= 0 or > 0.5)
+                {
+                    p.Add($"$.training.adaptation.fda.beta: {fda.Beta} must be in (0, 0.5].");
+                }
+                else if (FdaConfig.BlockSize(tile, tile, fda.Beta) < 1)
+                {
+                    p.Add($"$.training.adaptation.fda.beta: {fda.Beta} swaps no frequency on {tile}-px tiles (b = floor({tile}·{fda.Beta}) = 0); " +
+                        $"use beta >= {FdaConfig.SmallestBeta(tile, tile)} (the paper's 0.01 is for 1024-px images).");
+                }
+            }
+        }
+
+        if (t.Mode == TrainingMode.SelfTraining)
+        {
+            if (benchmark) p.Add("$.training.mode: self-training needs pseudo-labels on prepared target scenes (data.prepared); the GTA5/Cityscapes reader has none.");
+            if (config.Model.Init is null) p.Add("$.model.init: self-training starts from a trained model; point it at the adapted run's model.pth.");
+            if (t.SelfTraining.SourceWeight < 0 || t.SelfTraining.TargetWeight < 0 || t.SelfTraining.SourceWeight + t.SelfTraining.TargetWeight <= 0)
+            {
+                p.Add("$.training.selfTraining: sourceWeight and targetWeight must not be negative, and not both 0.");
+            }
+        }
+    }
 
     private static void CheckSize(IReadOnlyList<int>? size, string at, List<string> problems)
     {

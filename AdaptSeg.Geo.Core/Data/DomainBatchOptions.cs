@@ -12,6 +12,9 @@ public sealed record DomainBatchOptions
     public bool Rotations { get; init; } = true;
     public int Seed { get; init; } = 1234;
 
+    /// <summary>FDA: restyle each source tile with its batch partner target tile's low frequencies (the paper's L), or null for none.</summary>
+    public double? FdaBeta { get; init; }
+
     /// <summary>
     /// Self-training: fill <c>BatchData.TargetLabels</c> from the target scenes' training labels
     /// (pseudo-labels), same window and augmentation as the target image. Every target scene then

@@ -10,7 +10,9 @@ namespace AdaptSeg.Geo.Data;
 /// <see cref="DomainBatchOptions.IncludeTargetLabels"/> is set), normalised by band statistics (per domain, or the source's for both),
 /// with optional flips and 90-degree rotations. Every draw is seeded by (seed, iteration, batch,
 /// item, domain), so an iteration's data do not depend on what was loaded before it: resumed runs
-/// and background threads see exactly the same batches.
+/// and background threads see exactly the same batches. With <see cref="DomainBatchOptions.FdaBeta"/>
+/// each source tile is restyled with its partner target tile's low-frequency amplitude (FDA) on raw
+/// band values, then normalised with the target's statistics, since it now carries the target's level.
 /// </summary>
 public sealed class DomainBatchSource : IBatchSource
 {
@@ -60,9 +62,11 @@ public sealed class DomainBatchSource : IBatchSource
             for (int b = 0; b < options.BatchSize; b++)
             {
                 int seed = Seed(iteration, k, b);
-                Draw(dataset.Source, sourceStatistics, seed, source.AsSpan(b * bands * plane, bands * plane), labels.AsSpan(b * plane, plane));
+                // FDA: the target tile is drawn first; its raw values restyle the source tile (each draw has its own seed, so the order changes nothing else).
+                float[]? style = options.FdaBeta is null ? null : new float[bands * plane];
                 Draw(dataset.Target, targetStatistics, seed ^ 0x5bd1e995, target.AsSpan(b * bands * plane, bands * plane),
-                    targetLabels is null ? null : targetLabels.AsSpan(b * plane, plane), trainingLabels: targetLabels is not null);
+                    targetLabels is null ? null : targetLabels.AsSpan(b * plane, plane), trainingLabels: targetLabels is not null, rawOut: style);
+                Draw(dataset.Source, sourceStatistics, seed, source.AsSpan(b * bands * plane, bands * plane), labels.AsSpan(b * plane, plane), style: style);
             }
 
             result[k] = new BatchData(options.BatchSize, bands, tile, tile, source, labels, tile, tile, target, targetLabels);
@@ -78,7 +82,10 @@ public sealed class DomainBatchSource : IBatchSource
     /// Read the scene's training labels (target pseudo-labels) instead of its labels; they do not
     /// count towards a window's valid fraction, so the target windows are those drawn without them.
     /// </param>
-    private void Draw(PreparedDomain domain, BandStatistics statistics, int seed, Span<float> image, Span<byte> labels, bool trainingLabels = false)
+    /// <param name="rawOut">Receives the tile's raw band values (nodata filled with the domain's band mean), before augmentation: FDA's style.</param>
+    /// <param name="style">FDA: a target tile's raw values; the source tile takes their low-frequency amplitude and is then normalised with the target's statistics.</param>
+    private void Draw(PreparedDomain domain, BandStatistics statistics, int seed, Span<float> image, Span<byte> labels, bool trainingLabels = false,
+        float[]? rawOut = null, float[]? style = null)
     {
         var random = new Random(seed);
         PreparedScene scene = PickScene(domain.Scenes, random);
@@ -135,6 +142,45 @@ public sealed class DomainBatchSource : IBatchSource
                 }
 
                 tileLabels[to] = ok && bestLabels is not null ? bestLabels[from] : (byte)255;
+            }
+        }
+
+        if (rawOut is not null || style is not null)
+        {
+            // FDA works on raw band values: nodata filled with the band mean first, as predict does.
+            var raw = new float[bands * tile * tile];
+            for (int c = 0; c < bands; c++)
+            {
+                raw.AsSpan(c * tile * tile, tile * tile).Fill((float)domain.Statistics.Mean[c]);
+            }
+
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    if (bestValid![y * w + x])
+                    {
+                        for (int c = 0; c < bands; c++)
+                        {
+                            raw[c * tile * tile + y * tile + x] = bestImage![c * w * h + y * w + x];
+                        }
+                    }
+                }
+            }
+
+            if (rawOut is not null)
+            {
+                raw.CopyTo(rawOut, 0);
+            }
+
+            if (style is not null)
+            {
+                FourierDomainAdaptation.Restyle(raw, style, bands, tile, tile, options.FdaBeta!.Value);
+                for (int i = 0; i < raw.Length; i++)
+                {
+                    int c = i / (tile * tile);
+                    tileImage[i] = (float)((raw[i] - targetStatistics.Mean[c]) / Math.Max(targetStatistics.Std[c], 1e-6));
+                }
             }
         }
 

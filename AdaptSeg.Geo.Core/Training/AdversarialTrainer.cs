@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,6 +18,11 @@ namespace AdaptSeg.Geo.Training;
 /// <item>SGD for the network (two groups: backbone at the poly rate, heads at ten times), Adam for
 /// each discriminator; with gradient accumulation every loss is divided by the number of batches.</item>
 /// </list>
+/// The methods beyond AdaptSegNet are options of the same step (<see cref="TrainerSettings"/>): the
+/// discriminators may see AdvEnt's self-information map or be off; an entropy term (ADVENT's MinEnt on
+/// both levels, or FDA's robust entropy on the main level) joins the target loss from a given iteration;
+/// self-training adds a segmentation loss on target pseudo-labels. FDA's restyling happens in the data
+/// (<see cref="FourierDomainAdaptation"/>). With the default settings the step is AdaptSegNet's, unchanged.
 /// </summary>
 public sealed class AdversarialTrainer : IDisposable
 {
@@ -39,7 +45,7 @@ public sealed class AdversarialTrainer : IDisposable
             throw new ArgumentException("Invalid trainer settings: " + string.Join("; ", problems) + ".", nameof(settings));
         }
 
-        if (!settings.SourceOnly && discriminators.Count != Levels)
+        if (settings.UsesDiscriminators && discriminators.Count != Levels)
         {
             throw new ArgumentException($"Adversarial training needs one discriminator per output level ({Levels}); got {discriminators.Count}.", nameof(discriminators));
         }
@@ -54,7 +60,7 @@ public sealed class AdversarialTrainer : IDisposable
             new(network.HeadParameters().ToList(), settings.LearningRate * settings.HeadLearningRateFactor, settings.Momentum, 0, settings.WeightDecay, false, false),
         };
         segmentationOptimizer = optim.SGD(groups, settings.LearningRate, settings.Momentum, 0, settings.WeightDecay, false, false);
-        discriminatorOptimizers = settings.SourceOnly
+        discriminatorOptimizers = !settings.UsesDiscriminators
             ? []
             : discriminators.Select(d => optim.Adam(d.parameters(), settings.DiscriminatorLearningRate,
                 settings.DiscriminatorBetas.Beta1, settings.DiscriminatorBetas.Beta2)).ToList();
@@ -66,7 +72,7 @@ public sealed class AdversarialTrainer : IDisposable
     /// <summary>The network optimiser (exposed for checkpointing).</summary>
     public optim.Optimizer SegmentationOptimizer => segmentationOptimizer;
 
-    /// <summary>The discriminator optimisers, one per level (empty in source-only mode).</summary>
+    /// <summary>The discriminator optimisers, one per level (empty without discriminators).</summary>
     public IReadOnlyList<optim.Optimizer> DiscriminatorOptimizers => discriminatorOptimizers;
 
     /// <summary>One iteration with a single batch (no accumulation).</summary>
@@ -101,12 +107,23 @@ public sealed class AdversarialTrainer : IDisposable
         }
 
         double share = 1.0 / batches.Count;
+        bool entropyOn = Settings.Entropy != EntropyTerm.None && !Settings.SourceOnly && iteration >= Settings.EntropyFromIteration;
+        bool needTarget = Settings.UsesDiscriminators || Settings.SelfTraining || entropyOn;
         var seg = new Tensor?[Levels];
         var adv = new Tensor?[Levels];
         var disc = new Tensor?[Levels];
+        var ent = new Tensor?[Levels];
+        var targetSeg = new Tensor?[Levels];
 
         foreach (TrainingBatch batch in batches)
         {
+            if (Settings.SelfTraining && batch.TargetLabels is null)
+            {
+                throw new InvalidDataException(
+                    "Self-training needs target pseudo-labels in every batch, and this batch has none. Give the target scenes " +
+                    "training labels (adaptseg pseudo-label, then the target's training-labels field in the prepare config) and run prepare again.");
+            }
+
             SetTrainable(discriminators, false);
 
             // Source: segmentation loss at each level.
@@ -115,27 +132,55 @@ public sealed class AdversarialTrainer : IDisposable
             for (int level = 0; level < Levels; level++)
             {
                 Tensor loss = nn.functional.cross_entropy(ForLoss(source[level]), batch.SourceLabels, ignore_index: Settings.IgnoreLabel);
-                total = Add(total, loss * Settings.SegmentationWeights[level]);
+                total = Add(total, loss * (Settings.SegmentationWeights[level] * Settings.SourceWeight));
                 seg[level] = Add(seg[level], loss.detach() * share);
             }
 
             (total! * share).backward();
-            if (Settings.SourceOnly)
+            if (Settings.SourceOnly || !needTarget)
             {
                 continue;
             }
 
-            // Target: fool the frozen discriminators into calling target outputs "source".
+            // Target, one loop over levels: pseudo-label segmentation (self-training), fooling the frozen
+            // discriminators into calling target outputs "source", and the entropy term.
             Tensor[] target = Upsampled(network.Module.call(batch.TargetImages), batch.TargetImages.shape[^2], batch.TargetImages.shape[^1]);
             total = null;
             for (int level = 0; level < Levels; level++)
             {
-                Tensor loss = DomainLoss(discriminators[level].call(nn.functional.softmax(target[level], 1)), Settings.SourceLabel);
-                total = Add(total, loss * Settings.AdversarialWeights[level]);
-                adv[level] = Add(adv[level], loss.detach() * share);
+                if (Settings.SelfTraining)
+                {
+                    Tensor loss = PseudoLabelLoss(target[level], batch.TargetLabels!);
+                    total = Add(total, loss * (Settings.SegmentationWeights[level] * Settings.TargetWeight));
+                    targetSeg[level] = Add(targetSeg[level], loss.detach() * share);
+                }
+
+                if (Settings.UsesDiscriminators)
+                {
+                    Tensor loss = DomainLoss(discriminators[level].call(DiscriminatorInputOf(target[level])), Settings.SourceLabel);
+                    total = Add(total, loss * Settings.AdversarialWeights[level]);
+                    adv[level] = Add(adv[level], loss.detach() * share);
+                }
+
+                if (entropyOn && Settings.EntropyWeights[level] > 0)
+                {
+                    Tensor loss = Settings.Entropy == EntropyTerm.Minent
+                        ? EntropyLosses.MinimumEntropy(nn.functional.softmax(ForLoss(target[level]), 1))
+                        : EntropyLosses.RobustEntropy(ForLoss(target[level]), Settings.RobustEta);
+                    total = Add(total, loss * Settings.EntropyWeights[level]);
+                    ent[level] = Add(ent[level], loss.detach() * share);
+                }
             }
 
-            (total! * share).backward();
+            if (total is not null)
+            {
+                (total * share).backward();
+            }
+
+            if (!Settings.UsesDiscriminators)
+            {
+                continue;
+            }
 
             // Discriminators: learn source vs target on detached outputs, half a loss each.
             SetTrainable(discriminators, true);
@@ -143,7 +188,7 @@ public sealed class AdversarialTrainer : IDisposable
             {
                 for (int level = 0; level < Levels; level++)
                 {
-                    Tensor loss = DomainLoss(discriminators[level].call(nn.functional.softmax(outputs[level].detach(), 1)), label) * (share / 2);
+                    Tensor loss = DomainLoss(discriminators[level].call(DiscriminatorInputOf(outputs[level].detach())), label) * (share / 2);
                     loss.backward();
                     disc[level] = Add(disc[level], loss.detach());
                 }
@@ -157,8 +202,8 @@ public sealed class AdversarialTrainer : IDisposable
         }
 
         // The only host synchronisation of the iteration: the six losses come back in one transfer, at the end.
-        double[] all = Numbers([.. seg, .. adv, .. disc]);
-        return StepLosses.FromLevels(all[0..2], all[2..4], all[4..6]);
+        double[] all = Numbers([.. seg, .. adv, .. disc, .. ent, .. targetSeg]);
+        return StepLosses.FromLevels(all[0..2], all[2..4], all[4..6], all[6..8], all[8..10]);
     }
 
     /// <summary>Sets the poly learning rates for a 0-based iteration.</summary>
@@ -185,6 +230,24 @@ public sealed class AdversarialTrainer : IDisposable
         {
             optimizer.Dispose();
         }
+    }
+
+    /// <summary>The discriminators' view of (upsampled) logits: the softmax, or AdvEnt's self-information map of it.</summary>
+    private Tensor DiscriminatorInputOf(Tensor logits)
+    {
+        Tensor probabilities = nn.functional.softmax(logits, 1);
+        return Settings.DiscriminatorInput == DiscriminatorInput.SelfInformation ? EntropyLosses.SelfInformation(probabilities) : probabilities;
+    }
+
+    /// <summary>
+    /// Cross-entropy on the pseudo-labels, the mean over the labelled pixels; 0 (not NaN) when a
+    /// batch has none, which happens with confident-only pseudo-labels.
+    /// </summary>
+    private Tensor PseudoLabelLoss(Tensor logits, Tensor labels)
+    {
+        Tensor sum = nn.functional.cross_entropy(ForLoss(logits), labels, ignore_index: Settings.IgnoreLabel, reduction: nn.Reduction.Sum);
+        Tensor count = labels.ne(Settings.IgnoreLabel).sum().to_type(sum.dtype).clamp_min(1);
+        return sum / count;
     }
 
     private Tensor DomainLoss(Tensor logits, double label)

@@ -64,7 +64,7 @@ public sealed class Experiment : IDisposable
         TrainingGrid = Prepared is null ? null : new TrainingGrid(Prepared.CrsWkt, Prepared.PixelSize),
         SourceStatistics = Prepared?.Source.Statistics,
         TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared?.Source.Statistics : Prepared?.Target.Statistics,
-        TrainingMode = Config.Training.Mode == TrainingMode.SourceOnly ? "source-only" : "adapted",
+        TrainingMode = ModeName(Config.Training.Mode),
         Iterations = iterations,
     };
 
@@ -120,12 +120,13 @@ public sealed class Experiment : IDisposable
         string? initReport = null;
         if (config.Model.Init is not null)
         {
-            using Checkpoint init = CheckpointReader.Read(ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init));
-            initReport = CheckpointLoader.Load(network, init, CheckpointLoadOptions.ReferenceInit).Describe();
+            initReport = LoadInit(network, config, ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init), configPath);
         }
 
         bool sourceOnly = config.Training.Mode == TrainingMode.SourceOnly;
-        var discriminators = sourceOnly
+        AdaptationConfig? adaptation = config.Training.AdaptationInForce();
+        bool usesDiscriminators = adaptation is not null && adaptation.DiscriminatorInput != DiscriminatorInput.None;
+        var discriminators = !usesDiscriminators
             ? new List<FcDiscriminator>()
             : [new FcDiscriminator(config.Classes.Count, config.Model.DiscriminatorWidth), new FcDiscriminator(config.Classes.Count, config.Model.DiscriminatorWidth)];
         network.to(device);
@@ -147,6 +148,14 @@ public sealed class Experiment : IDisposable
             AdversarialWeights = [t.LambdaAdv[0], t.LambdaAdv[1]],
             GanLoss = t.GanLoss,
             SourceOnly = sourceOnly,
+            DiscriminatorInput = adaptation?.DiscriminatorInput ?? DiscriminatorInput.None,
+            Entropy = adaptation?.Entropy ?? EntropyTerm.None,
+            EntropyFromIteration = adaptation?.EntropyStart(t.Iterations) ?? 0,
+            EntropyWeights = adaptation?.EntropyWeights() ?? [0.0, 0.0],
+            RobustEta = adaptation?.Eta ?? 2.0,
+            SelfTraining = t.Mode == TrainingMode.SelfTraining,
+            SourceWeight = t.Mode == TrainingMode.SelfTraining ? t.SelfTraining.SourceWeight : 1.0,
+            TargetWeight = t.SelfTraining.TargetWeight,
         };
         var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
         IBatchSource data = prepared is not null
@@ -160,14 +169,48 @@ public sealed class Experiment : IDisposable
                 Flips = config.Data.Flips,
                 Rotations = config.Data.Rotations,
                 Seed = t.Seed,
+                FdaBeta = adaptation?.Fda?.Beta,
+                IncludeTargetLabels = t.Mode == TrainingMode.SelfTraining,
             })
             : BenchmarkSource(config, baseFolder, configPath);
 
         string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
         string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = prepared?.Folder } }, JsonConfigReader.Options);
         var runOptions = new TrainingRunOptions(output, t.Iterations, t.CheckpointEvery, effective, config.Data.LoaderThreads,
-            Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({(sourceOnly ? "source-only" : "adapted")})");
+            Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({ModeName(t.Mode)})");
         return new Experiment(config, prepared, network, discriminators, trainer, data, device, runOptions, initReport);
+    }
+
+    /// <summary>The mode as written in configuration files.</summary>
+    public static string ModeName(TrainingMode mode) => mode switch
+    {
+        TrainingMode.SourceOnly => "source-only",
+        TrainingMode.SelfTraining => "self-training",
+        _ => "adapted",
+    };
+
+    /// <summary>
+    /// Loads model.init: a model.pth from 'adaptseg train' must match this network exactly (self-training
+    /// continues from it); any other checkpoint is the reference initialisation (width 64, 'Scale.' keys).
+    /// </summary>
+    private static string LoadInit(DeepLabMulti network, ExperimentConfig config, string path, string configPath)
+    {
+        using Checkpoint init = CheckpointReader.Read(path);
+        bool package = init.Entries.TryGetValue("format", out object? format) && format as string == ModelPackage.FormatName;
+        if (!package && config.Model.Width != 64)
+        {
+            throw new ConfigException(configPath, ["$.model.init: initial weights need the reference width 64; remove model.width or model.init."]);
+        }
+
+        try
+        {
+            return CheckpointLoader.Load(network, init, package ? CheckpointLoadOptions.Exact : CheckpointLoadOptions.ReferenceInit).Describe();
+        }
+        catch (CheckpointException e) when (package)
+        {
+            throw new ConfigException(configPath,
+                [$"$.model.init: '{path}' is a model of another shape ({e.Message}). Use the same model.blocks, model.width and classes as the run that wrote it."]);
+        }
     }
 
     private static void CheckClasses(string configPath, ExperimentConfig config, IReadOnlyList<string> dataClasses, string what)

@@ -10,6 +10,15 @@ public sealed record ExperimentOverrides
     public int? Iterations { get; init; }
     public TrainingMode? Mode { get; init; }
 
+    /// <summary>An adaptation preset (<see cref="AdaptationPresets"/>) replacing training.adaptation.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>A seed replacing training.seed.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Initial weights (absolute path) replacing model.init.</summary>
+    public string? Init { get; init; }
+
     /// <summary>A prepared folder (absolute) replacing data.prepared.</summary>
     public string? Prepared { get; init; }
 
@@ -24,11 +33,14 @@ public sealed record ExperimentOverrides
     {
         Output = Output ?? config.Output,
         Data = Prepared is null ? config.Data : config.Data with { Prepared = Prepared },
+        Model = Init is null ? config.Model : config.Model with { Init = Init },
         Training = config.Training with
         {
             Device = Device ?? config.Training.Device,
             Iterations = Iterations ?? config.Training.Iterations,
             Mode = Mode ?? config.Training.Mode,
+            Adaptation = Method is null ? config.Training.Adaptation : AdaptationPresets.Get(Method),
+            Seed = Seed ?? config.Training.Seed,
             // A schedule as long as the run stays so when the run is lengthened or shortened.
             ScheduleIterations = Iterations is not { } n ? config.Training.ScheduleIterations
                 : config.Training.ScheduleIterations == config.Training.Iterations ? n

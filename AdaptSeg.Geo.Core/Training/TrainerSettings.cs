@@ -1,3 +1,5 @@
+using AdaptSeg.Geo.Config;
+
 namespace AdaptSeg.Geo.Training;
 
 /// <summary>
@@ -42,6 +44,33 @@ public sealed record TrainerSettings
     /// <summary>Train on the source only (no adversarial loss, no discriminator updates): the baseline.</summary>
     public bool SourceOnly { get; init; }
 
+    /// <summary>What the discriminators see: softmax (AdaptSegNet), self-information (AdvEnt) or none (no discriminators).</summary>
+    public DiscriminatorInput DiscriminatorInput { get; init; } = DiscriminatorInput.Softmax;
+
+    /// <summary>The entropy term on the target outputs.</summary>
+    public EntropyTerm Entropy { get; init; } = EntropyTerm.None;
+
+    /// <summary>First 0-based iteration with the entropy term.</summary>
+    public int EntropyFromIteration { get; init; }
+
+    /// <summary>Weight of each level's entropy term, (aux, main); a zero weight skips the level.</summary>
+    public IReadOnlyList<double> EntropyWeights { get; init; } = [0.0, 0.0];
+
+    /// <summary>Exponent η of the robust entropy.</summary>
+    public double RobustEta { get; init; } = 2.0;
+
+    /// <summary>Also train on target pseudo-labels (every batch must carry <see cref="TrainingBatch.TargetLabels"/>).</summary>
+    public bool SelfTraining { get; init; }
+
+    /// <summary>Weight of the source segmentation loss (multiplies <see cref="SegmentationWeights"/>).</summary>
+    public double SourceWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the target (pseudo-label) segmentation loss in self-training (multiplies <see cref="SegmentationWeights"/>).</summary>
+    public double TargetWeight { get; init; } = 1.0;
+
+    /// <summary>Whether the step trains and uses discriminators.</summary>
+    public bool UsesDiscriminators => !SourceOnly && DiscriminatorInput != DiscriminatorInput.None;
+
     /// <summary>Label value ignored by the segmentation loss.</summary>
     public long IgnoreLabel { get; init; } = 255;
 
@@ -61,6 +90,11 @@ public sealed record TrainerSettings
         if (SegmentationWeights.Count != 2) problems.Add("segmentation weights need two values (aux, main)");
         if (AdversarialWeights.Count != 2) problems.Add("adversarial weights need two values (aux, main)");
         if (Momentum is < 0 or >= 1) problems.Add("momentum must be in [0, 1)");
+        if (EntropyWeights.Count != 2 || EntropyWeights.Any(w => w < 0)) problems.Add("entropy weights need two non-negative values (aux, main)");
+        if (EntropyFromIteration < 0) problems.Add("the entropy term's first iteration must not be negative");
+        if (RobustEta <= 0) problems.Add("the robust entropy's exponent must be positive");
+        if (SourceWeight < 0 || TargetWeight < 0) problems.Add("self-training weights must not be negative");
+        if (SourceOnly && SelfTraining) problems.Add("source-only and self-training exclude each other");
         return problems;
     }
 }

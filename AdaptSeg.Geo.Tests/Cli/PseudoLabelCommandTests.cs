@@ -45,7 +45,7 @@ public sealed class PseudoLabelCommandTests
         Assert.All(values, v => Assert.True(v < 3 || v == 255));
         Assert.Contains(values, v => v == 255);
         Assert.Contains(values, v => v != 255);
-        Assert.Equal(["a.pth", "b.pth", "pseudo.tif", "pseudo.tif.aux.xml", "target.tif"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["a.pth", "b.pth", "pseudo.qml", "pseudo.tif", "pseudo.tif.aux.xml", "target.tif"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class PseudoLabelGenerationTests
         Assert.Equal(255, RasterClassStyle.ReadColorTable(output, 1)[1].A);
         Assert.Equal(result.Thresholds, PseudoLabelGeneration.ReadThresholds(result.OutputPath));
         // No staging or partial file is left next to the output.
-        Assert.Equal(["formula", "pseudo.tif", "pseudo.tif.aux.xml", "target.tif"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["formula", "pseudo.qml", "pseudo.tif", "pseudo.tif.aux.xml", "target.tif"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

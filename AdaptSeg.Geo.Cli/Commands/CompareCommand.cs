@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using AdaptSeg.Geo.Config;
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Runtime;
+
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary>
+/// <c>adaptseg compare</c>: adaptation methods x seeds on one prepared pair, scored on the target:
+/// mean ± std of mIoU and per-class IoU, the paired per-seed difference to adaptsegnet; a table
+/// (README-ready Markdown), JSON and a PNG chart. A name apart from <c>bench</c>, which measures speed.
+/// </summary>
+internal sealed class CompareCommand
+{
+    /// <summary>The rows of a full comparison.</summary>
+    internal static readonly IReadOnlyList<string> DefaultRows = [ComparisonOptions.SourceOnly, .. AdaptationPresets.Names, ComparisonOptions.SelfTraining];
+
+    /// <summary>The rows of --quick.</summary>
+    internal static readonly IReadOnlyList<string> QuickRows = [ComparisonOptions.SourceOnly, "adaptsegnet", "advent+minent", "fda", ComparisonOptions.SelfTraining];
+
+    private static readonly Option<string?> Config = new("--config", "-c")
+    {
+        Description = "Experiment file whose hyperparameters every row uses (default: sample-configs/landcover-demo.json, the light network).",
+    };
+
+    private static readonly Option<string?> Prepared = new("--prepared")
+    {
+        Description = "A prepared pair (adaptseg prepare) whose target scenes have evaluation labels (default: the demo's pair, prepared into <out>/prepared).",
+    };
+
+    private static readonly Option<string> Out = new("--out", "-o")
+    {
+        Description = "Output folder: runs/, comparison.json, comparison.md, comparison.png (a previous comparison's output is reused, any other non-empty folder refused).",
+        DefaultValueFactory = _ => "compare-output",
+    };
+
+    private static readonly Option<string?> Rows = new("--rows")
+    {
+        Description = "Comma-separated rows: source-only, presets, self-training (one round from the same seed's adaptsegnet model on its " +
+            "pseudo-labels; needs the adaptsegnet row). Default: source-only," + string.Join(",", AdaptationPresets.Names) + ",self-training.",
+    };
+
+    private static readonly Option<string?> Seeds = new("--seeds")
+    {
+        Description = "Comma-separated seeds (default: 1,2,3).",
+    };
+
+    private static readonly Option<int?> Iterations = new("--iterations")
+    {
+        Description = "Training iterations of every run (default: the experiment file's; 300 for the demo's).",
+    };
+
+    private static readonly Option<int?> TileSize = new("--tile-size")
+    {
+        Description = "Training tile size (default: the experiment file's; 96 for the demo's).",
+    };
+
+    private static readonly Option<string> Device = new("--device")
+    {
+        Description = "cpu, cuda, cuda:N or auto.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private static readonly Option<bool> Quick = new("--quick")
+    {
+        Description = "A smoke run: rows " + string.Join(",", QuickRows) + ", seeds 1,2, 10 iterations on 64-px tiles (numbers mean nothing; for tests).",
+    };
+
+    private static readonly Option<string?> Repository = new("--repository")
+    {
+        Description = "Folder holding sample-data/ and sample-configs/ (default: found from the current folder or the program's).",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("compare",
+            "Compare adaptation methods over seeds on a prepared pair: train each row for each seed with the same hyperparameters " +
+            "(fixed before the run; target labels only score), predict and score the target, and report mean ± std of target mIoU " +
+            "and per-class IoU and the paired per-seed difference to adaptsegnet, as a Markdown table, JSON and a PNG chart.")
+        {
+            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, Device, Quick, Repository,
+        };
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        TextWriter o = parse.Out();
+        var clock = Stopwatch.StartNew();
+        bool quick = parse.GetValue(Quick);
+        string output = Path.GetFullPath(parse.GetValue(Out)!);
+        IReadOnlyList<string> rows = parse.GetValue(Rows) is { } r ? Split(r, "--rows") : quick ? QuickRows : DefaultRows;
+        IReadOnlyList<int> seeds = parse.GetValue(Seeds) is { } s
+            ? Split(s, "--seeds").Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
+                : throw new ArgumentException($"--seeds: '{v}' is not a whole number; give e.g. 1,2,3.")).ToList()
+            : quick ? [1, 2] : [1, 2, 3];
+
+        MethodComparison.ClaimOutput(output);
+        string? repository = null;
+        string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
+            : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), "sample-configs", "landcover-demo.json");
+        string prepared;
+        if (parse.GetValue(Prepared) is { } p)
+        {
+            prepared = Path.GetFullPath(p);
+        }
+        else
+        {
+            repository ??= FindRepository(parse.GetValue(Repository));
+            prepared = Path.Combine(output, "prepared");
+            if (!File.Exists(Path.Combine(prepared, "prepared.json")))
+            {
+                o.WriteLine($"Preparing the demo pair into {prepared}");
+                PrepareConfig prepareConfig = PrepareConfigReader.Load(Path.Combine(repository, "sample-configs", "prepare-olinda-to-cbers.json"));
+                var bar = ConsoleProgressBar.ForStandardError(parse.Err(), "prepare    ");
+                try
+                {
+                    new DatasetPreparer(prepareConfig).Run(prepared, overwrite: true,
+                        new SynchronousProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
+                }
+                finally
+                {
+                    bar.Finish();
+                }
+            }
+        }
+
+        var options = new ComparisonOptions
+        {
+            ExperimentConfig = config,
+            Prepared = prepared,
+            Output = output,
+            Rows = rows,
+            Seeds = seeds,
+            Iterations = parse.GetValue(Iterations) ?? (quick ? 10 : null),
+            TileSize = parse.GetValue(TileSize) ?? (quick ? 64 : null),
+            Device = parse.GetValue(Device)!,
+        };
+        o.WriteLine($"Comparing {rows.Count} rows x {seeds.Count} seeds: {string.Join(", ", rows)}; seeds {string.Join(", ", seeds)}");
+        var progressBar = ConsoleProgressBar.ForStandardError(parse.Err(), "compare    ");
+        ComparisonResult result;
+        try
+        {
+            result = MethodComparison.Run(options, new SynchronousProgress<ComparisonProgress>(q =>
+                progressBar.Update((long)((q.Run - 1 + q.Fraction) * 1000), q.Runs * 1000L, $"{q.Row} seed {q.Seed} {q.Stage}")), cancellationToken);
+        }
+        finally
+        {
+            progressBar.Finish();
+        }
+
+        o.WriteLine();
+        o.Write(result.ToMarkdown());
+        o.WriteLine();
+        o.WriteLine($"Table: {Path.Combine(output, "comparison.md")}  JSON: {Path.Combine(output, "comparison.json")}  Chart: {Path.Combine(output, "comparison.png")}");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Wall time: {clock.Elapsed:hh\\:mm\\:ss}; CPU time of the runs: {result.Runs.Sum(x => x.CpuSeconds):F0} s"));
+        return ExitCodes.Success;
+    }
+
+    private static List<string> Split(string value, string option)
+    {
+        var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).ToList();
+        return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");
+    }
+
+    private static string FindRepository(string? given)
+    {
+        static bool Holds(string folder) => File.Exists(Path.Combine(folder, "sample-configs", "landcover-demo.json"))
+            && Directory.Exists(Path.Combine(folder, "sample-data"));
+        if (given is not null)
+        {
+            return Holds(given) ? Path.GetFullPath(given)
+                : throw new DirectoryNotFoundException($"--repository '{given}' holds no sample-configs/landcover-demo.json and sample-data/.");
+        }
+
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (Holds(dir.FullName))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException("The demo's sample data were not found: run compare from the repository, pass --repository, or give --config and --prepared.");
+    }
+}

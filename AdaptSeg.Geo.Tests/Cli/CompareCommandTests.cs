@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Visualisation;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit.Abstractions;
+
+namespace AdaptSeg.Geo.Tests.Cli;
+
+/// <summary><c>adaptseg compare --quick</c> end to end on the prepared sample pair: the table, the JSON and the chart say the same.</summary>
+public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITestOutputHelper log) : IClassFixture<PreparedExperimentFixture>
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Compare_Quick_JsonTableAndChartAgreeWithTheRuns()
+    {
+        using var temp = new TempDirectory();
+        string output = temp.File("compare");
+        var (code, stdout, error) = await CliRunner.RunAsync("compare", "--quick", "--prepared", prepared.Folder, "--out", output, "--device", "cpu");
+        Assert.True(code == 0, error);
+        log.WriteLine(stdout);
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "comparison.json")));
+        JsonElement root = json.RootElement;
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        var runs = root.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(["source-only", "adaptsegnet", "advent+minent", "fda", "self-training"], rows.Select(r => r.GetProperty("row").GetString()));
+        Assert.Equal(10, runs.Count);
+        int classes = root.GetProperty("classes").GetArrayLength();
+
+        string markdown = File.ReadAllText(Path.Combine(output, "comparison.md"));
+        Assert.Contains(markdown.Trim(), stdout.Replace("\r", "", StringComparison.Ordinal));
+        double Run(string row, int seed) => runs.Single(r => r.GetProperty("row").GetString() == row && r.GetProperty("seed").GetInt32() == seed).GetProperty("miou").GetDouble();
+
+        using var chart = Image.Load<Rgb24>(Path.Combine(output, "comparison.png"));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            JsonElement row = rows[i];
+            string name = row.GetProperty("row").GetString()!;
+            double a = Run(name, 1), b = Run(name, 2);
+            double mean = row.GetProperty("miou").GetDouble(), std = row.GetProperty("miouStd").GetDouble();
+
+            // Summary = mean and sample std of the runs (each run's mIoU is the mean of its class IoUs).
+            Assert.Equal((a + b) / 2, mean, 0.011);
+            Assert.Equal(Math.Abs(a - b) / Math.Sqrt(2), std, 0.011);
+            foreach (JsonElement run in runs.Where(r => r.GetProperty("row").GetString() == name))
+            {
+                // null: the class is in neither the reference nor the prediction (no IoU), left out of the mean as mIoU does.
+                var iou = run.GetProperty("classIou").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? double.NaN : v.GetDouble()).ToList();
+                Assert.Equal(classes, iou.Count);
+                Assert.Equal(iou.Where(v => !double.IsNaN(v)).Average(), run.GetProperty("miou").GetDouble(), 0.011);
+            }
+
+            // Paired difference to adaptsegnet, seed by seed.
+            JsonElement diff = row.GetProperty("pairedDifference");
+            if (name == "adaptsegnet")
+            {
+                Assert.Equal(JsonValueKind.Null, diff.ValueKind);
+            }
+            else
+            {
+                Assert.Equal((a - Run("adaptsegnet", 1) + b - Run("adaptsegnet", 2)) / 2, diff.GetDouble(), 0.011);
+            }
+
+            // The table line carries the same numbers (one decimal there, two in the JSON).
+            string line = Assert.Single(markdown.Split('\n'), l => l.StartsWith($"| {name} |", StringComparison.Ordinal));
+            string[] cells = line.Split('|', StringSplitOptions.TrimEntries);
+            Assert.Equal(classes + 4 + 1, cells.Length);
+            double[] cell = cells[2].Split('±').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(mean, cell[0], 0.051);
+            Assert.Equal(std, cell[1], 0.051);
+
+            // The chart's bar is as long as the mean says (the axis line covers its first column).
+            int y = ComparisonChart.Top + i * ComparisonChart.RowPitch + 1, length = 1;
+            while (chart[ComparisonChart.Left + length, y] == ComparisonChart.BarColour)
+            {
+                length++;
+            }
+
+            Assert.InRange(length, ComparisonChart.BarPixels(mean) - 1, ComparisonChart.BarPixels(mean) + 1);
+        }
+
+        // The self-training row trained on pseudo-labels kept beside, not in place of, the evaluation labels.
+        string copy = Path.Combine(output, "runs", "self-training-seed1", "prepared");
+        Assert.Single(Directory.GetFiles(Path.Combine(copy, "pseudo"), "*.tif"));
+        Assert.Contains("\"trainingLabels\": \"pseudo/", File.ReadAllText(Path.Combine(copy, "prepared.json")));
+        Assert.True(File.Exists(Path.Combine(output, ".adaptseg-compare")));
+        string foreign = temp.File("foreign");
+        Directory.CreateDirectory(foreign);
+        File.WriteAllText(Path.Combine(foreign, "keep.txt"), "user data");
+        (code, _, error) = await CliRunner.RunAsync("compare", "--quick", "--prepared", prepared.Folder, "--out", foreign, "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.Contains("is not a previous comparison's output", error);
+        Assert.Equal("user data", File.ReadAllText(Path.Combine(foreign, "keep.txt")));
+    }
+
+    [Fact]
+    public async Task Compare_UnknownRowOrBadSeed_Exit2()
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = await CliRunner.RunAsync("compare", "--rows", "source-only,proda", "--prepared", prepared.Folder, "--out", temp.File("a"));
+        Assert.Equal(2, code);
+        Assert.Contains("row 'proda' is not", error);
+        (code, _, error) = await CliRunner.RunAsync("compare", "--seeds", "1,x", "--prepared", prepared.Folder, "--out", temp.File("b"));
+        Assert.Equal(2, code);
+        Assert.Contains("--seeds: 'x' is not a whole number", error);
+    }
+}
