@@ -1,3 +1,5 @@
+using AdaptSeg.Geo.Raster;
+
 namespace AdaptSeg.Geo.Tiling;
 
 /// <summary>Hands every row to several sinks in order (class mask, probabilities, ...).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Visualisation;
 using TorchSharp;
@@ -125,7 +126,7 @@ public sealed class TrainingSession
     private string Checkpoint(int nextIteration, IReadOnlyList<(int, StepLosses)> history)
     {
         string folder = TrainingCheckpoint.Save(options.CheckpointsFolder, nextIteration, network, discriminators, trainer, options.ConfigJson, options.KeepCheckpoints);
-        LossPlot.Save(options.PlotPath, history, options.Title);
+        LossHistoryPlot.Save(options.PlotPath, history, options.Title);
         return folder;
     }
 

@@ -1,4 +1,3 @@
-using AdaptSeg.Geo.Training;
 using TorchSharp;
 
 namespace AdaptSeg.Geo.Data.Cityscapes;

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Training;
+namespace AdaptSeg.Geo.Data;
 
 /// <summary>
 /// One batch for an adversarial step: source images [N,C,H,W] with labels [N,H,W] (int64,

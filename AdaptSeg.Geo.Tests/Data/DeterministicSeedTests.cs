@@ -1,6 +1,7 @@
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Training;
 
-namespace AdaptSeg.Geo.Tests.Training;
+namespace AdaptSeg.Geo.Tests.Data;
 
 public sealed class DeterministicSeedTests
 {

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Training;
+namespace AdaptSeg.Geo.Data;
 
 /// <summary>
 /// Seeds derived from several integers, the same in every process (unlike <see cref="HashCode"/>,

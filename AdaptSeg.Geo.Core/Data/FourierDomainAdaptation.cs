@@ -1,7 +1,7 @@
 using System.Numerics;
 using AdaptSeg.Geo.Config;
 
-namespace AdaptSeg.Geo.Training;
+namespace AdaptSeg.Geo.Data;
 
 /// <summary>
 /// FDA's <c>FDA_source_to_target</c> (Yang and Soatto, CVPR 2020) on plain arrays, so loader threads

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Raster;
 
 /// <summary>Receives finished rows from the stitcher, top to bottom, each row exactly once.</summary>
 public interface IPredictionSink

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Training;
+namespace AdaptSeg.Geo.Data;
 
 /// <summary>
 /// One iteration's data on the host, before it becomes tensors: source images and labels, target

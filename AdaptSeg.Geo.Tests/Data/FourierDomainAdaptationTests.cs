@@ -1,10 +1,12 @@
 using System.Text.Json;
-using AdaptSeg.Geo.Training;
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Tests.TestSupport;
+using AdaptSeg.Geo.Tests.Training;
+using AdaptSeg.Geo.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Tests.Training;
+namespace AdaptSeg.Geo.Tests.Data;
 
 /// <summary>FDA's low-frequency amplitude swap against Fixtures/adaptation_addons.json and against torch.fft.fft2.</summary>
 public sealed class FourierDomainAdaptationTests(ITestOutputHelper output)

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Training;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>Which adversarial loss the discriminators and the adaptation use.</summary>
 public enum GanLoss

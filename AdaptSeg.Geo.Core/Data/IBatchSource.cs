@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Training;
+namespace AdaptSeg.Geo.Data;
 
 /// <summary>
 /// Produces the data of an iteration. <see cref="Load"/> must depend only on the iteration number
