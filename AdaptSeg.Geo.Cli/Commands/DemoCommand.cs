@@ -6,6 +6,7 @@ using System.Text.Json;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Tiling;

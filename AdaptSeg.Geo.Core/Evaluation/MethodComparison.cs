@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Runtime;
-using AdaptSeg.Geo.Tiling;
 using AdaptSeg.Geo.Training;
 using AdaptSeg.Geo.Visualisation;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Visualisation;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;

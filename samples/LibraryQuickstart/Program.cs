@@ -3,6 +3,7 @@
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Training;
 
 if (args.Length < 2)

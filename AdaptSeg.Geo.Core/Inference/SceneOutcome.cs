@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>What happened to one scene of a <see cref="SceneListPrediction"/>.</summary>
 /// <param name="Index">The scene's position in the whole list (0-based).</param>

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Streaming sliding-window prediction. Tiles of the <see cref="TileGrid"/> are read (on a reader

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>Many scenes, one model: what <see cref="SceneListPrediction"/> predicts and where it writes.</summary>
 public sealed record SceneListRequest
@@ -22,5 +22,5 @@ public sealed record SceneListRequest
     public required PredictionRequest Template { get; init; }
 
     /// <summary>Only the scenes of this shard: scene i belongs to shard i mod N (null: all scenes).</summary>
-    public Tiling.ShardAssignment? Shard { get; init; }
+    public ShardAssignment? Shard { get; init; }
 }

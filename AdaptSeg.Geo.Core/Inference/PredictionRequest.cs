@@ -1,7 +1,6 @@
 using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>What to predict and where to write it.</summary>
 public sealed record PredictionRequest

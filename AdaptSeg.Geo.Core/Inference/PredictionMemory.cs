@@ -1,7 +1,6 @@
 using System.Globalization;
-using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Bounds on the sliding-window prediction's own buffers, checked before anything is allocated:

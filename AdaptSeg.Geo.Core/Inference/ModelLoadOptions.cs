@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>How <see cref="RasterPrediction"/> loads a model.pth.</summary>
 public sealed record ModelLoadOptions

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// The 1-D blending weights of a tile; a tile's 2-D weight is <c>w(x) * w(y)</c>. The stitcher

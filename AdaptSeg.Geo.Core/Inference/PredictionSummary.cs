@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>What a prediction wrote and how long it took.</summary>
 public sealed record PredictionSummary(string MaskPath, string? ProbabilityPath, string? VectorPath, int Width, int Height, int Tiles, TimeSpan Elapsed)

@@ -1,9 +1,8 @@
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Runtime;
-using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Turns <c>--checkpoint</c> (a model.pth written by <c>adaptseg train</c>) into the network

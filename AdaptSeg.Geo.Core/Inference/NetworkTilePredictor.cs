@@ -1,10 +1,9 @@
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Tiling;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// The trained network as a tile predictor: normalises raw band values with the model's band

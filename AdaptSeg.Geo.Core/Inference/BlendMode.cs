@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>How overlapping tile predictions are combined.</summary>
 public enum BlendMode

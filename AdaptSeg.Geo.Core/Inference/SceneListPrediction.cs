@@ -1,7 +1,6 @@
 using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Predicts many scenes with one predictor (the model is loaded once by the caller): one mask per

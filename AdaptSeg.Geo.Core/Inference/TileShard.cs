@@ -1,4 +1,6 @@
-namespace AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// One shard of a sliding-window prediction: shard <see cref="Index"/> of <see cref="Count"/> owns

@@ -1,6 +1,6 @@
 using AdaptSeg.Geo.Raster;
 
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>Hands every row to several sinks in order (class mask, probabilities, ...).</summary>
 public sealed class CompositeSink(IReadOnlyList<IPredictionSink> sinks) : IPredictionSink

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Makes the predictor for <c>adaptseg predict</c> from a model checkpoint. The returned predictor

@@ -1,6 +1,6 @@
 using AdaptSeg.Geo.Raster;
 
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Raster;
 
 /// <summary>
 /// Reads tiles of chosen bands as float32, padded to a square tile by repeating the last row and

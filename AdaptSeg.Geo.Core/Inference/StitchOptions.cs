@@ -1,4 +1,6 @@
-namespace AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Tiling;
+
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>Sliding-window settings: tile size and overlap (pixels), blend window and batch size.</summary>
 public sealed record StitchOptions

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Raster.Interop;
-using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Sliding-window prediction of a whole raster into a class mask (and optionally a probability

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// What turns image tiles into class probabilities: the network in production, a model-free

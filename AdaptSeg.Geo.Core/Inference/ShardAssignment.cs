@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AdaptSeg.Geo.Tiling;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Which shard this process runs: K of N. Given explicitly (<c>K/N</c>) or, only when asked
