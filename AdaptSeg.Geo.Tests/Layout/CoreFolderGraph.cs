@@ -47,6 +47,46 @@ public sealed partial class CoreFolderGraph
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// Each dependency cycle, as its folders in order ("A -> B -> C -> A"), found from every folder that
+    /// reaches itself; pairs that use each other are cycles of two.
+    /// </summary>
+    public IReadOnlyList<string> Cycles()
+    {
+        var cycles = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string start in _uses.Keys)
+        {
+            // Breadth-first from start: the shortest path back to it, if there is one.
+            var previous = new Dictionary<string, string>(StringComparer.Ordinal);
+            var queue = new Queue<string>([start]);
+            while (queue.Count > 0 && !previous.ContainsKey(start))
+            {
+                string folder = queue.Dequeue();
+                foreach (string next in Uses(folder).Where(n => !previous.ContainsKey(n)))
+                {
+                    previous[next] = folder;
+                    queue.Enqueue(next);
+                }
+            }
+
+            if (previous.ContainsKey(start))
+            {
+                var path = new List<string> { start };
+                for (string at = previous[start]; at != start; at = previous[at])
+                {
+                    path.Insert(0, at);
+                }
+
+                // One name per cycle: start it at its smallest folder.
+                int first = path.IndexOf(path.Min(StringComparer.Ordinal)!);
+                var rotated = path.Skip(first).Concat(path.Take(first)).ToList();
+                cycles.Add(string.Join(" -> ", rotated.Append(rotated[0])));
+            }
+        }
+
+        return [.. cycles];
+    }
+
     [GeneratedRegex("""//[^\n]*|"(?:\\.|[^"\\])*" """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex CommentOrString();
 

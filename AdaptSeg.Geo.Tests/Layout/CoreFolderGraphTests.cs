@@ -4,13 +4,29 @@ namespace AdaptSeg.Geo.Tests.Layout;
 
 public sealed class CoreFolderGraphTests
 {
-    /// <summary>No two top-level folders of Core use each other (the layout in ../shared/STYLE.md: dependencies point one way).</summary>
+    /// <summary>No top-level folder of Core uses a folder that uses it, directly or through others (../shared/STYLE.md: dependencies point one way).</summary>
     [Fact]
     public void Core_FolderDependencies_HaveNoCycles()
     {
         var graph = CoreFolderGraph.Read(Path.Combine(TestPaths.RepoRoot, "AdaptSeg.Geo.Core"));
 
         Assert.Empty(graph.MutualPairs());
+        Assert.Empty(graph.Cycles());
+    }
+
+    [Fact]
+    public void Cycles_ThreeFoldersInARing_ReportsTheRingOnceFromItsSmallestFolder()
+    {
+        using var temp = new TempDirectory();
+        Write(temp, "Cyan/C.cs", "namespace AdaptSeg.Geo.Cyan;\npublic sealed class C { Amber.A? a; }");
+        Write(temp, "Amber/A.cs", "namespace AdaptSeg.Geo.Amber;\npublic sealed class A { Blue.B? b; }");
+        Write(temp, "Blue/B.cs", "namespace AdaptSeg.Geo.Blue;\npublic sealed class B { Cyan.C? c; }");
+        Write(temp, "Dune/D.cs", "namespace AdaptSeg.Geo.Dune;\npublic sealed class D { Amber.A? a; }");
+
+        var graph = CoreFolderGraph.Read(temp.Path);
+
+        Assert.Empty(graph.MutualPairs());
+        Assert.Equal(["Amber -> Blue -> Cyan -> Amber"], graph.Cycles());
     }
 
     [Fact]
@@ -26,6 +42,7 @@ public sealed class CoreFolderGraphTests
         var graph = CoreFolderGraph.Read(temp.Path);
 
         Assert.Equal(["Alpha<->Beta"], graph.MutualPairs());
+        Assert.Equal(["Alpha -> Beta -> Alpha"], graph.Cycles());
         Assert.Equal(["Beta", "Gamma"], graph.Uses("Alpha"));
         Assert.Empty(graph.Uses("Gamma"));
     }
