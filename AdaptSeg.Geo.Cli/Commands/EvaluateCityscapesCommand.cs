@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Evaluation.Cityscapes;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
 using AdaptSeg.Geo.Runtime;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// The GTA5 dataset (Richter et al. 2016) in its original layout: <c>images/NNNNN.png</c> and

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// One preprocessed training pair on the CPU: <see cref="Image"/> [3, H, W] float32 (BGR minus

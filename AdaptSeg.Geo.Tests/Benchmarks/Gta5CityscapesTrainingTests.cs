@@ -1,9 +1,9 @@
 using System.Text.Json;
 using AdaptSeg.Geo.Config;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 
-namespace AdaptSeg.Geo.Tests.Data.Cityscapes;
+namespace AdaptSeg.Geo.Tests.Benchmarks;
 
 public sealed class Gta5CityscapesTrainingTests
 {

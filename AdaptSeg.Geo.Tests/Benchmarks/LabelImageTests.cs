@@ -1,7 +1,7 @@
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 
-namespace AdaptSeg.Geo.Tests.Data.Cityscapes;
+namespace AdaptSeg.Geo.Tests.Benchmarks;
 
 public sealed class LabelImageTests
 {

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// A GTA5 or Cityscapes file or folder that cannot be used as it is: missing, of the wrong size,

@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.Processing;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// The reference preprocessing of GTA5 and Cityscapes images: decode as RGB, resize with

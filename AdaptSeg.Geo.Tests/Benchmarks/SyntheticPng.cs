@@ -4,7 +4,7 @@ using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace AdaptSeg.Geo.Tests.Data.Cityscapes;
+namespace AdaptSeg.Geo.Tests.Benchmarks;
 
 /// <summary>Writes the small PNGs the GTA5/Cityscapes tests lay out in the original folder structure.</summary>
 internal static class SyntheticPng

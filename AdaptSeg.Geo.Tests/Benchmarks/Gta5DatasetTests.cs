@@ -1,8 +1,8 @@
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 using TorchSharp;
 
-namespace AdaptSeg.Geo.Tests.Data.Cityscapes;
+namespace AdaptSeg.Geo.Tests.Benchmarks;
 
 public sealed class Gta5DatasetTests
 {

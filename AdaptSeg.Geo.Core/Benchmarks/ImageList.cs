@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// Image lists as in the reference (<c>dataset/gta5_list/train.txt</c>,

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// The Cityscapes label ids and the 19 evaluation classes ("trainIds") used by GTA5→Cityscapes.

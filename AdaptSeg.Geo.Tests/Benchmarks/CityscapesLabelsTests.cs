@@ -1,6 +1,6 @@
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 
-namespace AdaptSeg.Geo.Tests.Data.Cityscapes;
+namespace AdaptSeg.Geo.Tests.Benchmarks;
 
 public sealed class CityscapesLabelsTests
 {

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// A Cityscapes split in its original layout: <c>leftImg8bit/&lt;split&gt;/&lt;city&gt;/*_leftImg8bit.png</c>

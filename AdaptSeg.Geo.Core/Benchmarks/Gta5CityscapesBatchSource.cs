@@ -1,6 +1,7 @@
+using AdaptSeg.Geo.Data;
 using TorchSharp;
 
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// Training batches for GTA5 -> Cityscapes: GTA5 images and labels preprocessed as the reference

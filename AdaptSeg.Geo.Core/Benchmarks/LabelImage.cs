@@ -1,6 +1,6 @@
 using AdaptSeg.Geo.Raster;
 
-namespace AdaptSeg.Geo.Data.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>An 8-bit label raster: <see cref="Values"/> row-major, <see cref="Width"/>×<see cref="Height"/>.</summary>
 public sealed class LabelImage
