@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 
 namespace AdaptSeg.Geo.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Runtime;
 using NetTopologySuite.Geometries;

@@ -1,3 +1,5 @@
+using AdaptSeg.Geo.Config;
+
 namespace AdaptSeg.Geo.Data;
 
 /// <summary>What <see cref="DatasetPreparation.Run"/> prepares and where.</summary>

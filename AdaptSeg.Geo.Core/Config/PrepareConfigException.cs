@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>A prepare configuration is wrong: every problem found, each with its JSON path.</summary>
 public sealed class PrepareConfigException(string? configPath, IReadOnlyList<string> problems)

@@ -1,10 +1,9 @@
-using AdaptSeg.Geo.Config;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using AdaptSeg.Geo.Raster;
 
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>
 /// Reads and validates <see cref="PrepareConfig"/> JSON. All problems are collected and thrown

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>A domain in the config: a name and its scenes.</summary>
 public sealed record DomainConfig

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>The common grid the user asks for; either member may be left out.</summary>
 public sealed record GridConfig

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>
 /// What <c>adaptseg prepare</c> does, as read from JSON (camelCase keys; unknown keys are errors).

@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Data;
+namespace AdaptSeg.Geo.Config;
 
 /// <summary>A scene in the config: an image, its band map, and optional labels.</summary>
 public sealed record SceneConfig
