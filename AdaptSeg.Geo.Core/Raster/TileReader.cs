@@ -100,7 +100,7 @@ public sealed class TileReader
         return count;
     }
 
-    /// <summary>The share of valid pixels in <paramref name="window"/> (for <see cref="RandomTileSampler.Sample"/>).</summary>
+    /// <summary>The share of valid pixels in <paramref name="window"/> (for <c>Tiling.RandomTileSampler.Sample</c>).</summary>
     public double ValidFraction(PixelWindow window)
     {
         int size = Math.Max(window.Width, window.Height);
