@@ -1,5 +1,3 @@
-using AdaptSeg.Geo.Raster;
-
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary>Parsing of list-valued options and the mapping of failures to "bad input" (exit 2).</summary>
@@ -34,10 +32,11 @@ internal static class CommandArguments
         return bands;
     }
 
-    /// <summary>Whether an exception means the user's input or configuration is wrong (exit 2) rather than a bug.</summary>
-    public static bool IsBadInput(Exception e) => e is ArgumentException or GdalException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidDataException or UnauthorizedAccessException or NotSupportedException or IOException
-        or AdaptSeg.Geo.Config.ConfigException or AdaptSeg.Geo.Models.Checkpoints.CheckpointException or AdaptSeg.Geo.Runtime.DeviceUnavailableException
-        or AdaptSeg.Geo.Data.PreparedDatasetException or AdaptSeg.Geo.Data.PrepareInputException or AdaptSeg.Geo.Data.PrepareConfigException
-        or AdaptSeg.Geo.Raster.Interop.GdalNotFoundException;
+    /// <summary>
+    /// Whether an exception means the user's input, configuration or environment is wrong (exit 2) rather than a bug:
+    /// the library's <see cref="AdaptSegInputException"/>s, the missing GDAL library, and the .NET types the BCL
+    /// throws for bad arguments and for files that are missing, unreadable, malformed or in use.
+    /// </summary>
+    public static bool IsBadInput(Exception e) => e is AdaptSegInputException or AdaptSeg.Geo.Raster.Interop.GdalNotFoundException
+        or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException;
 }

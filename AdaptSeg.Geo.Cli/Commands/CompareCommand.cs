@@ -4,6 +4,7 @@ using System.Globalization;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Runtime;
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
@@ -119,7 +120,7 @@ internal sealed class CompareCommand
                 try
                 {
                     new DatasetPreparer(prepareConfig).Run(prepared, overwrite: true,
-                        new InlineProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
+                        new SynchronousProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
                 }
                 finally
                 {
@@ -144,7 +145,7 @@ internal sealed class CompareCommand
         ComparisonResult result;
         try
         {
-            result = MethodComparison.Run(options, new InlineProgress<ComparisonProgress>(q =>
+            result = MethodComparison.Run(options, new SynchronousProgress<ComparisonProgress>(q =>
                 progressBar.Update((long)((q.Run - 1 + q.Fraction) * 1000), q.Runs * 1000L, $"{q.Row} seed {q.Seed} {q.Stage}")), cancellationToken);
         }
         finally

@@ -6,7 +6,9 @@ using System.Text.Json;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Tiling;
 using AdaptSeg.Geo.Training;
 using AdaptSeg.Geo.Visualisation;
@@ -88,7 +90,7 @@ internal sealed class DemoCommand
         try
         {
             prepared = new DatasetPreparer(prepareConfig).Run(Path.Combine(output, "prepared"), overwrite: true,
-                new InlineProgress<PrepareProgress>(p => prepareBar.Update((long)(p.Fraction * 100), 100, $"{p.Stage} {p.Scene}")), cancellationToken);
+                new SynchronousProgress<PrepareProgress>(p => prepareBar.Update((long)(p.Fraction * 100), 100, $"{p.Stage} {p.Scene}")), cancellationToken);
         }
         finally
         {
@@ -147,7 +149,7 @@ internal sealed class DemoCommand
                 var bar = ConsoleProgressBar.ForStandardError(parse.Err(), $"predict {mode,-11}"[..19]);
                 try
                 {
-                    RasterPrediction.Run(request, predictor, new InlineProgress<StitchProgress>(p => bar.Update(p.TilesDone, p.TileCount)), cancellationToken);
+                    RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => bar.Update(p.TilesDone, p.TileCount)), cancellationToken);
                 }
                 finally
                 {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Evaluation.Cityscapes;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
@@ -159,7 +159,7 @@ internal sealed class EvaluateCityscapesCommand
             await err.WriteLineAsync("Cancelled: the PNGs written so far are complete; no IoU table was written.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is CityscapesDataException or CheckpointException or DeviceUnavailableException)
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
         {
             await err.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;

@@ -68,13 +68,18 @@ internal sealed class EvaluateCommand
             string prediction = parse.GetValue(Prediction)!;
             string reference = parse.GetValue(Reference)!;
             string? plotPath = parse.GetValue(Plot);
-            OutputGuard.Check([("--prediction", prediction), ("--reference", reference)], [("--json", jsonPath), ("--plot", plotPath)], parse.GetValue(Overwrite));
-            using PendingOutput? json = jsonPath is null ? null : new PendingOutput(jsonPath);
-            using PendingOutput? plot = plotPath is null ? null : new PendingOutput(plotPath);
             EvaluationReport report;
             using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
             {
-                report = RasterEvaluator.Evaluate(prediction, reference, names, progress, cancellationToken);
+                report = RasterEvaluation.Run(new RasterEvaluationOptions
+                {
+                    PredictionPath = prediction,
+                    ReferencePath = reference,
+                    ClassNames = names,
+                    ReportPath = jsonPath,
+                    PlotPath = plotPath,
+                    Overwrite = parse.GetValue(Overwrite),
+                }, progress, cancellationToken);
             }
 
             if (report.ReferenceReprojected)
@@ -83,26 +88,14 @@ internal sealed class EvaluateCommand
             }
 
             parse.Out().Write(report.ToTable());
-            if (json is not null)
+            if (jsonPath is not null)
             {
-                File.WriteAllText(json.TemporaryPath, report.ToJson());
+                parse.Out().WriteLine($"report written to {Path.GetFullPath(jsonPath)}");
             }
 
-            if (plot is not null)
+            if (plotPath is not null)
             {
-                SavePlot(report, plot.TemporaryPath);
-            }
-
-            // Both or neither.
-            PendingOutput.CommitAll([json, plot]);
-            if (json is not null)
-            {
-                parse.Out().WriteLine($"report written to {json.FinalPath}");
-            }
-
-            if (plot is not null)
-            {
-                parse.Out().WriteLine($"plot written to {plot.FinalPath}");
+                parse.Out().WriteLine($"plot written to {Path.GetFullPath(plotPath)}");
             }
 
             return Task.FromResult(ExitCodes.Success);
@@ -117,21 +110,5 @@ internal sealed class EvaluateCommand
             err.WriteLine($"error: {e.Message}");
             return Task.FromResult(ExitCodes.BadInput);
         }
-    }
-
-    private static void SavePlot(EvaluationReport report, string path)
-    {
-        int n = report.Matrix.ClassCount;
-        var counts = new long[n, n];
-        for (int r = 0; r < n; r++)
-        {
-            for (int c = 0; c < n; c++)
-            {
-                counts[r, c] = report.Matrix[r, c];
-            }
-        }
-
-        string title = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Path.GetFileName(report.PredictionPath)} vs {Path.GetFileName(report.ReferencePath)}: mIoU {report.MeanIoU * 100:0.0}%, pixel accuracy {report.PixelAccuracy * 100:0.0}%");
-        Visualisation.EvaluationPlot.Save(path, [.. report.Classes.Select(c => c.Name)], [.. report.Classes.Select(c => c.IoU)], counts, title);
     }
 }

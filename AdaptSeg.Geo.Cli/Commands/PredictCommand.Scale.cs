@@ -148,20 +148,7 @@ internal sealed partial class PredictCommand
             ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
             try
             {
-                if (template.Legend is null && predictor is NetworkTilePredictor network)
-                {
-                    request = request with { Template = template with { Legend = ClassLegend.FromNames(network.ClassNames) } };
-                }
-                else if (template.Legend is null && predictor is OnnxTilePredictor onnx)
-                {
-                    request = request with { Template = template with { Legend = ClassLegend.FromNames(onnx.ClassNames) } };
-                }
-
-                if (predictor is NetworkTilePredictor trained)
-                {
-                    request = request with { Template = request.Template with { ModelGrid = trained.TrainingGrid } };
-                }
-
+                request = request with { Template = RasterPrediction.WithModelDefaults(template, predictor) };
                 var scenesDone = new Progress(o);
                 IReadOnlyList<SceneOutcome> outcomes;
                 using (var tiles = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))

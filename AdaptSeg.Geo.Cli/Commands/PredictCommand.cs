@@ -151,19 +151,7 @@ internal sealed partial class PredictCommand
         {
             PredictionRequest request = BuildRequest(parse, err, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
             ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
-            if (request.Legend is null && predictor is NetworkTilePredictor network)
-            {
-                request = request with { Legend = ClassLegend.FromNames(network.ClassNames) };
-            }
-            else if (request.Legend is null && predictor is OnnxTilePredictor onnx)
-            {
-                request = request with { Legend = ClassLegend.FromNames(onnx.ClassNames) };
-            }
-
-            if (predictor is NetworkTilePredictor trained)
-            {
-                request = request with { ModelGrid = trained.TrainingGrid };
-            }
+            request = RasterPrediction.WithModelDefaults(request, predictor);
             try
             {
                 if (predictor is OnnxTilePredictor { FixedSize: { } size } && (size.Height != request.Stitch.TileSize || size.Width != request.Stitch.TileSize))

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 
 namespace AdaptSeg.Geo.Cli.Commands;
@@ -53,11 +54,14 @@ internal sealed partial class PrepareCommand
         try
         {
             PrepareConfig config = BuildConfig(parse);
-            // The scenes and the AOI are checked by the preparer; the config file is the CLI's own input.
-            AdaptSeg.Geo.Raster.OutputGuard.CheckFolder([("--config", parse.GetValue(Config)?.FullName)], "--out", parse.GetValue(Out)!.FullName);
-            var preparer = new DatasetPreparer(config);
             var bar = new ProgressLine(err);
-            PreparedDataset dataset = preparer.Run(parse.GetValue(Out)!.FullName, parse.GetValue(Overwrite), bar, cancellationToken);
+            PreparedDataset dataset = DatasetPreparation.Run(new PreparationOptions
+            {
+                Config = config,
+                OutputFolder = parse.GetValue(Out)!.FullName,
+                Overwrite = parse.GetValue(Overwrite),
+                ConfigPath = parse.GetValue(Config)?.FullName,
+            }, bar, cancellationToken);
             bar.Finish();
             TextWriter o = parse.Out();
             o.WriteLine($"prepared   {dataset.Folder}");
@@ -79,7 +83,7 @@ internal sealed partial class PrepareCommand
             err.WriteLine("prepare: cancelled; no output was written.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is PrepareConfigException or PrepareInputException or PreparedDatasetException or AdaptSeg.Geo.Raster.UnsafePathException)
+        catch (Exception e) when (CommandArguments.IsBadInput(e))
         {
             err.WriteLine();
             err.WriteLine($"error: {e.Message}");

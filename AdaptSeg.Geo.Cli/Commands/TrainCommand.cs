@@ -97,7 +97,7 @@ internal sealed class TrainCommand
     }
 }
 
-/// <summary>Runs one training experiment with console progress (shared by train and demo).</summary>
+/// <summary>Runs one training experiment through <see cref="TrainingRun"/> with console progress (shared by train and demo).</summary>
 internal static class TrainRunner
 {
     /// <summary>" (discriminators on softmax, entropy robust from 100, FDA beta 0.05)" or "" when nothing adapts.</summary>
@@ -109,51 +109,20 @@ internal static class TrainRunner
 
     public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false)
     {
-        using Experiment experiment = Experiment.Create(configPath, overrides);
-        TrainingSession session = experiment.CreateSession();
-        string run = experiment.RunOptions.RunFolder;
-        string modelPath = Path.Combine(run, "model.pth");
-        string baseFolder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
-        string? init = experiment.Config.Model.Init is { } i ? ExperimentConfigValidator.Resolve(baseFolder, i) : null;
-        session.Inputs = [.. new[] { Path.GetFullPath(configPath), init }.OfType<string>()];
-
-        // The files of the run must not be the experiment file or the initial weights (config.json is
-        // handled apart: the effective configuration then goes to config.effective.json).
-        OutputGuard.Check([("--config", configPath), ("$.model.init", init)],
-            [("the run's model", modelPath), ("the run's log", experiment.RunOptions.LogPath), ("the run's loss plot", experiment.RunOptions.PlotPath)],
-            overwrite: true);
-        if (init is not null && FileIdentity.IsInside(init, experiment.RunOptions.CheckpointsFolder))
-        {
-            throw new UnsafePathException($"$.model.init '{init}' lies in the run's checkpoints folder, which training prunes; copy it elsewhere or choose another --output.", init);
-        }
-
-        int start = 0;
+        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath) with { Overrides = overrides, Resume = resume, Restart = restart });
+        Experiment experiment = run.Experiment;
+        string folder = experiment.RunOptions.RunFolder;
         if (resume)
         {
-            start = session.Resume();
-            if (start == 0)
-            {
-                throw new ConfigException(configPath, [$"--resume: no checkpoint in '{experiment.RunOptions.CheckpointsFolder}'. Run without --resume to start (with --restart if the folder holds a log or model)."]);
-            }
-
-            output.WriteLine($"Resuming at iteration {start} from {experiment.RunOptions.CheckpointsFolder}");
-            TrainingLog.Read(experiment.RunOptions.LogPath, out string? torn);
-            if (torn is not null)
+            output.WriteLine($"Resuming at iteration {run.StartIteration} from {experiment.RunOptions.CheckpointsFolder}");
+            if (run.TornLogLine is { } torn)
             {
                 output.WriteLine($"note: the last line of {experiment.RunOptions.LogPath} was cut short (a crash or full disk while writing it); it is dropped: {Shorten(torn)}");
             }
         }
-        else if (RunFolder.HoldsRun(run))
+        else if (run.MovedAsideTo is { } aside)
         {
-            if (!restart)
-            {
-                throw new IOException(
-                    $"The run folder '{run}' already holds a training run (log.jsonl, checkpoints/ or model.pth); nothing was changed. " +
-                    "Continue it with --resume, start over with --restart (the old run is moved aside to a new folder, nothing is deleted), or choose another --output.");
-            }
-
-            string aside = RunFolder.MoveAside(run, session.Inputs);
-            output.WriteLine($"Restarting: the previous run in {run} was moved to {aside}");
+            output.WriteLine($"Restarting: the previous run in {folder} was moved to {aside}");
         }
 
         var config = experiment.Config;
@@ -166,33 +135,32 @@ internal static class TrainRunner
         }
 
         var bar = ConsoleProgressBar.ForStandardError(error, $"{Experiment.ModeName(config.Training.Mode),-13}"[..11]);
-        var progress = new InlineProgress<TrainingProgress>(p => bar.Update(p.Iteration, p.TotalIterations,
+        var progress = new SynchronousProgress<TrainingProgress>(p => bar.Update(p.Iteration, p.TotalIterations,
             string.Create(CultureInfo.InvariantCulture, $"seg {p.Losses.SegMain:F3} adv {p.Losses.AdvMain:F3} D {p.Losses.DiscMain:F3} ") +
             (p.Losses.EntMain != 0 ? string.Create(CultureInfo.InvariantCulture, $"ent {p.Losses.EntMain:F3} ") : "") +
             (p.Losses.TargetSegMain != 0 ? string.Create(CultureInfo.InvariantCulture, $"pseudo {p.Losses.TargetSegMain:F3} ") : "") +
             string.Create(CultureInfo.InvariantCulture, $"wait {p.LoaderWaitFraction:P0}")));
-        TrainingOutcome outcome;
+        TrainingRunResult result;
         try
         {
-            outcome = session.Run(start, progress, cancellationToken);
+            result = run.Run(progress, cancellationToken);
         }
         finally
         {
             bar.Finish();
         }
 
-        ModelPackage.Save(modelPath, experiment.Network, experiment.Describe(outcome.NextIteration));
+        TrainingOutcome outcome = result.Outcome;
         output.WriteLine(outcome.Cancelled
             ? $"Stopped at iteration {outcome.NextIteration}; checkpoint {outcome.LastCheckpoint}. Continue with --resume."
             : $"Done: {outcome.NextIteration} iterations in {outcome.Elapsed:hh\\:mm\\:ss}, waited for data {outcome.LoaderWaitFraction:P1} of the time.");
-        output.WriteLine($"Model: {modelPath}  Log: {experiment.RunOptions.LogPath}  Plot: {experiment.RunOptions.PlotPath}");
-        if (session.ConfigPath != Path.Combine(run, RunFolder.ConfigFileName))
+        output.WriteLine($"Model: {result.ModelPath}  Log: {experiment.RunOptions.LogPath}  Plot: {experiment.RunOptions.PlotPath}");
+        if (run.EffectiveConfigPath != Path.Combine(folder, RunFolder.ConfigFileName))
         {
-            output.WriteLine($"Config: {session.ConfigPath}  (config.json in the run folder is your experiment file, so it was left as it is)");
+            output.WriteLine($"Config: {run.EffectiveConfigPath}  (config.json in the run folder is your experiment file, so it was left as it is)");
         }
 
-        return new Result(outcome.Cancelled, modelPath, run, outcome.Elapsed, outcome.LoaderWaitFraction,
-            outcome.History.Count > 0 ? outcome.History[^1].Losses : null);
+        return new Result(outcome.Cancelled, result.ModelPath, folder, outcome.Elapsed, outcome.LoaderWaitFraction, result.LastLosses);
     }
 
     private static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";

@@ -2,7 +2,7 @@ namespace AdaptSeg.Geo.Config;
 
 /// <summary>A configuration file has problems; <see cref="Problems"/> lists each with its JSON path.</summary>
 public sealed class ConfigException(string path, IReadOnlyList<string> problems)
-    : Exception($"{path} has {problems.Count} problem(s):" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)))
+    : AdaptSegInputException($"{path} has {problems.Count} problem(s):" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)))
 {
     /// <summary>The configuration file.</summary>
     public string ConfigPath { get; } = path;

@@ -145,7 +145,7 @@ public sealed record TrainingConfig
     public IReadOnlyList<double> LambdaAdv { get; init; } = [0.0002, 0.001];
 
     /// <summary>vanilla (BCE) or least-squares.</summary>
-    public Training.GanLoss GanLoss { get; init; } = Training.GanLoss.Vanilla;
+    public GanLoss GanLoss { get; init; } = GanLoss.Vanilla;
 
     /// <summary>Checkpoint every N iterations (and always at the end).</summary>
     public int CheckpointEvery { get; init; } = 5000;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Runtime;
 using NetTopologySuite.Geometries;
 
 namespace AdaptSeg.Geo.Data;
@@ -485,7 +487,7 @@ public sealed partial class DatasetPreparer
         progress?.Report(new PrepareProgress(stage, $"{scene.Domain}/{scene.Config.Name}", (step + within) / steps));
 
     private static IProgress<double>? Sub(IProgress<PrepareProgress>? progress, string stage, PlannedScene scene, int step, int steps) =>
-        progress is null ? null : new SyncProgress(f => Report(progress, stage, scene, step, steps, f));
+        progress is null ? null : new SynchronousProgress<double>(f => Report(progress, stage, scene, step, steps, f));
 
     /// <summary>
     /// As <see cref="Guard{T}(Func{T})"/>, and an error about one of GDAL's in-memory files
@@ -539,10 +541,4 @@ public sealed partial class DatasetPreparer
     private static partial System.Text.RegularExpressions.Regex VsimemPath();
 
     private sealed record PlannedScene(string Domain, SceneConfig Config, bool IsTarget);
-
-    /// <summary>Reports synchronously on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
-    }
 }

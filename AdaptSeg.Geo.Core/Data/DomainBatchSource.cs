@@ -1,6 +1,5 @@
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
-using AdaptSeg.Geo.Training;
 
 namespace AdaptSeg.Geo.Data;
 

@@ -1,4 +1,4 @@
-using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Inference;
 
 namespace AdaptSeg.Geo.Evaluation;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Training;
 using AdaptSeg.Geo.Visualisation;
 
@@ -168,7 +168,7 @@ public static class MethodComparison
                 OutputPath = Path.Combine(folder, relative),
                 Device = options.Device,
                 Stitch = options.Stitch,
-            }, new InlineProgress<StitchProgress>(p => stage.Report("pseudo-label", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
+            }, new SynchronousProgress<StitchProgress>(p => stage.Report("pseudo-label", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
             scenes[s]!["trainingLabels"] = relative;
             scenes[s]!["inputTrainingLabels"] = Path.Combine(folder, relative);
             scenes[s]!["trainingLabelResampling"] = "nearest";
@@ -197,7 +197,7 @@ public static class MethodComparison
         GC.Collect();
         using Experiment experiment = Experiment.Create(experimentPath, overrides);
         TrainingSession session = experiment.CreateSession();
-        TrainingOutcome outcome = session.Run(0, new InlineProgress<TrainingProgress>(p => stage.Report("train", (double)p.Iteration / p.TotalIterations)), cancellationToken);
+        TrainingOutcome outcome = session.Run(0, new SynchronousProgress<TrainingProgress>(p => stage.Report("train", (double)p.Iteration / p.TotalIterations)), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         string model = Path.Combine(experiment.RunOptions.RunFolder, "model.pth");
         ModelPackage.Save(model, experiment.Network, experiment.Describe(outcome.NextIteration));
@@ -212,7 +212,7 @@ public static class MethodComparison
             ?? throw new InvalidDataException($"'{model}' holds no band statistics to normalise the target with.");
         using var predictor = new NetworkTilePredictor(network, statistics, device, description.Classes, ownsNetwork: true);
         var request = new PredictionRequest { InputPath = image, MaskPath = mask, Stitch = options.Stitch };
-        RasterPrediction.Run(request, predictor, new InlineProgress<StitchProgress>(p => stage.Report("predict", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
+        RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => stage.Report("predict", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
     }
 
     private static void Write(string path, string text)
@@ -225,10 +225,5 @@ public static class MethodComparison
     private sealed class Progress(IProgress<ComparisonProgress>? inner, int run, int runs, string row, int seed)
     {
         public void Report(string stage, double fraction) => inner?.Report(new ComparisonProgress(run, runs, row, seed, stage, fraction));
-    }
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

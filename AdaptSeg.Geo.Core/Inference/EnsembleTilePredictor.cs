@@ -1,4 +1,3 @@
-using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Inference;
 

@@ -1,5 +1,4 @@
 using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Inference;
 

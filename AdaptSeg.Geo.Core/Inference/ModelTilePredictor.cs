@@ -1,7 +1,6 @@
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Runtime;
-using AdaptSeg.Geo.Tiling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,8 +11,8 @@ namespace AdaptSeg.Geo.Inference;
 /// band values with the model's target statistics (the source's when it has none), runs the
 /// network in eval mode without gradients, upsamples the main head bilinearly (align_corners) to
 /// the tile and returns softmax probabilities; nodata pixels get the band mean. The same
-/// computation as <c>Evaluation.NetworkTilePredictor</c>, which lives above this folder and
-/// cannot be used from it.
+/// computation as <see cref="NetworkTilePredictor"/>, written apart when that lived in a folder above
+/// this one; now that both are in Inference, one could serve both.
 /// </summary>
 public sealed class ModelTilePredictor : ITilePredictor, IDisposable
 {

@@ -3,7 +3,6 @@ using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Onnx;
 using AdaptSeg.Geo.Runtime;
-using AdaptSeg.Geo.Tiling;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
@@ -11,7 +10,7 @@ namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// A model exported by <see cref="DeepLabOnnxExporter"/> run by ONNX Runtime as a tile predictor:
-/// normalises raw band values exactly as <see cref="Evaluation.NetworkTilePredictor"/> does
+/// normalises raw band values exactly as <see cref="NetworkTilePredictor"/> does
 /// (<c>(x - mean) / std</c> in float32, non-finite results set to 0, the band mean) and returns the
 /// graph's <c>main</c> output, softmax probabilities at the tile size.
 /// </summary>

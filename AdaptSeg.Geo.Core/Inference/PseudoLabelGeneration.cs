@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Inference;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Inference;
 

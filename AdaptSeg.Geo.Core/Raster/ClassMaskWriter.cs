@@ -1,5 +1,3 @@
-using AdaptSeg.Geo.Tiling;
-
 namespace AdaptSeg.Geo.Raster;
 
 /// <summary>

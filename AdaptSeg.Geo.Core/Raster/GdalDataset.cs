@@ -6,11 +6,11 @@ namespace AdaptSeg.Geo.Raster;
 /// <summary>An open GDAL raster dataset. Owns the native handle; dispose it to close the file.</summary>
 public sealed class GdalDataset : IDisposable
 {
-    private IntPtr handle;
+    private readonly GdalDatasetHandle handle;
 
     private GdalDataset(IntPtr handle, string path)
     {
-        this.handle = handle;
+        this.handle = new GdalDatasetHandle(handle);
         Path = path;
     }
 
@@ -61,7 +61,7 @@ public sealed class GdalDataset : IDisposable
         }
     }
 
-    private IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(GdalDataset), $"'{Path}' is closed.");
+    private IntPtr Handle => !handle.IsClosed ? handle.DangerousGetHandle() : throw new ObjectDisposedException(nameof(GdalDataset), $"'{Path}' is closed.");
 
     /// <summary>Opens a raster read-only (or for update). Throws with GDAL's message when it cannot.</summary>
     public static GdalDataset Open(string path, bool update = false)
@@ -180,11 +180,10 @@ public sealed class GdalDataset : IDisposable
     /// <summary>Closes the file; for a written file, GDAL finishes writing here.</summary>
     public void Dispose()
     {
-        IntPtr h = Interlocked.Exchange(ref handle, IntPtr.Zero);
-        if (h != IntPtr.Zero)
+        if (!handle.IsClosed)
         {
             Gdal.ClearError();
-            GdalNative.GDALClose(h);
+            handle.Dispose();
             Gdal.TakeError();
         }
     }

@@ -2,7 +2,7 @@ namespace AdaptSeg.Geo.Raster;
 
 /// <summary>A GDAL call failed. The message holds what we were doing, the file, and GDAL's own words.</summary>
 public sealed class GdalException(string message, string? gdalMessage = null, string? path = null)
-    : Exception(Compose(message, gdalMessage))
+    : AdaptSegInputException(Compose(message, gdalMessage))
 {
     /// <summary>GDAL's own error text (from CPLError), if it gave one.</summary>
     public string? GdalMessage { get; } = gdalMessage;

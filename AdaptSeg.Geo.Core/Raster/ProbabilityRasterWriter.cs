@@ -1,5 +1,4 @@
 using AdaptSeg.Geo.Raster.Interop;
-using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Raster;
 

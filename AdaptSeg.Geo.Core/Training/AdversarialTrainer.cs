@@ -1,4 +1,5 @@
 using AdaptSeg.Geo.Config;
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
 using TorchSharp;
 using TorchSharp.Modules;

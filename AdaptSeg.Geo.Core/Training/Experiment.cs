@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
 using AdaptSeg.Geo.Runtime;
@@ -70,10 +70,19 @@ public sealed class Experiment : IDisposable
 
     /// <summary>Reads and checks the configuration file, then builds the experiment.</summary>
     /// <exception cref="ConfigException">Every problem, with its JSON path.</exception>
-    public static Experiment Create(string configPath, ExperimentOverrides? overrides = null)
+    public static Experiment Create(string configPath, ExperimentOverrides? overrides = null) =>
+        Create(JsonConfigReader.Read<ExperimentConfig>(configPath), configPath, overrides);
+
+    /// <summary>Checks <paramref name="config"/> and builds the experiment.</summary>
+    /// <param name="config">The experiment, read from a file or built in code.</param>
+    /// <param name="configPath">Where it lives: relative paths resolve against its folder, its name names the default run folder and messages (the file need not exist).</param>
+    /// <param name="overrides">Settings that replace the configuration's.</param>
+    /// <exception cref="ConfigException">Every problem, with its JSON path.</exception>
+    public static Experiment Create(ExperimentConfig config, string configPath, ExperimentOverrides? overrides = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
         overrides ??= new ExperimentOverrides();
-        ExperimentConfig config = overrides.Apply(JsonConfigReader.Read<ExperimentConfig>(configPath));
+        config = overrides.Apply(config);
         string baseFolder = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
         var problems = ExperimentConfigValidator.Validate(config, baseFolder).ToList();
         if (problems.Count > 0)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AdaptSeg.Geo.Data;
 
 namespace AdaptSeg.Geo.Training;
 

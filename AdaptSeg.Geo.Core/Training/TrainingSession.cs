@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Visualisation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -125,7 +125,7 @@ public sealed class TrainingSession
     private string Checkpoint(int nextIteration, IReadOnlyList<(int, StepLosses)> history)
     {
         string folder = TrainingCheckpoint.Save(options.CheckpointsFolder, nextIteration, network, discriminators, trainer, options.ConfigJson, options.KeepCheckpoints);
-        LossPlot.Save(options.PlotPath, history, options.Title);
+        LossHistoryPlot.Save(options.PlotPath, history, options.Title);
         return folder;
     }
 

@@ -1,6 +1,5 @@
 extern alias ScottPlotLibrary;
 
-using AdaptSeg.Geo.Training;
 using ScottPlotLibrary::ScottPlot;
 using SkiaSharp;
 
@@ -25,19 +24,6 @@ public static class LossPlot
 
     private static readonly Color[] Strong = [PngFile.Colour(31, 119, 180), PngFile.Colour(214, 39, 40)];
     private static readonly Color[] Faint = [PngFile.Colour(180, 205, 230), PngFile.Colour(240, 180, 180)];
-
-    /// <summary>Renders an adversarial run's history (segmentation, adversarial, discriminator panels) to <paramref name="path"/>.</summary>
-    public static void Save(string path, IReadOnlyList<(int Iteration, StepLosses Losses)> history, string title)
-    {
-        ArgumentNullException.ThrowIfNull(history);
-        int[] iterations = [.. history.Select(h => h.Iteration)];
-        Save(path, iterations,
-        [
-            new LossPanel("segmentation (source)", [.. history.Select(h => h.Losses.SegAux)], [.. history.Select(h => h.Losses.SegMain)]),
-            new LossPanel("adversarial (target)", [.. history.Select(h => h.Losses.AdvAux)], [.. history.Select(h => h.Losses.AdvMain)]),
-            new LossPanel("discriminator", [.. history.Select(h => h.Losses.DiscAux)], [.. history.Select(h => h.Losses.DiscMain)]),
-        ], title);
-    }
 
     /// <summary>Renders <paramref name="panels"/> over <paramref name="iterations"/> to <paramref name="path"/> (written atomically).</summary>
     public static void Save(string path, IReadOnlyList<int> iterations, IReadOnlyList<LossPanel> panels, string title)

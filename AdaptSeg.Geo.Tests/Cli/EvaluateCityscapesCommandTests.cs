@@ -1,9 +1,9 @@
 using System.Text.Json;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
-using AdaptSeg.Geo.Tests.Data.Cityscapes;
+using AdaptSeg.Geo.Tests.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 
 namespace AdaptSeg.Geo.Tests.Cli;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using AdaptSeg.Geo.Cli.Commands;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tests.Tiling;

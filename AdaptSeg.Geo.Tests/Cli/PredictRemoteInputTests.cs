@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AdaptSeg.Geo.Cli.Commands;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tests.Tiling;

@@ -39,7 +39,7 @@ public sealed class JsonConfigReaderTests
         { "classes": ["a", "b"], "data": { "prepared": "x" }, "training": { "mode": "source-only", "ganLoss": "least-squares" } }
         """, "exp.json");
         Assert.Equal(TrainingMode.SourceOnly, config.Training.Mode);
-        Assert.Equal(AdaptSeg.Geo.Training.GanLoss.LeastSquares, config.Training.GanLoss);
+        Assert.Equal(AdaptSeg.Geo.Config.GanLoss.LeastSquares, config.Training.GanLoss);
         Assert.Equal(2.5e-4, config.Training.LearningRate);
         Assert.Equal(101, config.Model.Depth);
     }

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Tests.TestSupport;
 

@@ -1,5 +1,7 @@
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tests.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tests.Tiling;
 using AdaptSeg.Geo.Tiling;
@@ -11,6 +13,98 @@ public sealed class RasterPredictionTests
 {
     private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");
     private static readonly ClassLegend Legend = ClassLegend.FromNames(["water", "vegetation", "other"]);
+
+    [Fact]
+    public void Run_RgbaInput_AlphaZeroPixelsBecomeNodata()
+    {
+        using var temp = new TempDirectory();
+        string input = temp.File("rgba.tif");
+        var (classes, keep) = MaskedScene();
+        using (GdalDataset ds = CreateGeoreferenced(input, 4, ["ALPHA=YES"]))
+        {
+            WriteClassBands(ds, classes);
+            ds.Write<byte>(4, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), [.. keep.Select(k => k ? (byte)255 : (byte)0)]);
+        }
+
+        PredictionSummary summary = RasterPrediction.Run(MaskedRequest(input, temp.File("mask.tif")), new OneHotBandPredictor(3, bandCount: 3));
+
+        Assert.Equal(Expected(classes, keep), TestRasters.ReadAll<byte>(summary.MaskPath));
+    }
+
+    [Fact]
+    public void Run_InputWithPerDatasetMaskBand_MaskedPixelsBecomeNodata()
+    {
+        using var temp = new TempDirectory();
+        var (classes, keep) = MaskedScene();
+        using (GdalDataset ds = CreateGeoreferenced(temp.File("rgb.tif"), 3, ["COMPRESS=DEFLATE"]))
+        {
+            WriteClassBands(ds, classes);
+        }
+
+        using (GdalDataset ds = GdalDataset.Create("GTiff", temp.File("valid.tif"), MaskedWidth, MaskedHeight, 1, RasterDataType.Byte, ["COMPRESS=DEFLATE"]))
+        {
+            ds.Write<byte>(1, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), [.. keep.Select(k => k ? (byte)255 : (byte)0)]);
+        }
+
+        // A GDAL per-dataset mask band (as a .msk file or an internal TIFF mask gives), declared in a VRT.
+        string Band(int b) => $"<VRTRasterBand dataType=\"Byte\" band=\"{b}\"><SimpleSource><SourceFilename relativeToVRT=\"1\">rgb.tif</SourceFilename><SourceBand>{b}</SourceBand></SimpleSource></VRTRasterBand>";
+        string input = temp.File("masked.vrt");
+        File.WriteAllText(input,
+            $"<VRTDataset rasterXSize=\"{MaskedWidth}\" rasterYSize=\"{MaskedHeight}\"><SRS>EPSG:31985</SRS><GeoTransform>290000, 30, 0, 9120000, 0, -30</GeoTransform>" +
+            Band(1) + Band(2) + Band(3) +
+            "<MaskBand><VRTRasterBand dataType=\"Byte\"><SimpleSource><SourceFilename relativeToVRT=\"1\">valid.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></MaskBand></VRTDataset>");
+
+        PredictionSummary summary = RasterPrediction.Run(MaskedRequest(input, temp.File("mask.tif")), new OneHotBandPredictor(3, bandCount: 3));
+
+        Assert.Equal(Expected(classes, keep), TestRasters.ReadAll<byte>(summary.MaskPath));
+    }
+
+    private const int MaskedWidth = 45;
+    private const int MaskedHeight = 37;
+
+    private static (byte[] Classes, bool[] Keep) MaskedScene()
+    {
+        var classes = new byte[MaskedWidth * MaskedHeight];
+        var keep = new bool[classes.Length];
+        for (int i = 0; i < classes.Length; i++)
+        {
+            classes[i] = (byte)(i / 5 % 3);
+            keep[i] = i % 7 != 3 && i / MaskedWidth != 20;
+        }
+
+        return (classes, keep);
+    }
+
+    private static GdalDataset CreateGeoreferenced(string path, int bands, IEnumerable<string> options)
+    {
+        GdalDataset ds = GdalDataset.Create("GTiff", path, MaskedWidth, MaskedHeight, bands, RasterDataType.Byte, options);
+        using (SpatialReference crs = SpatialReference.FromUserInput("EPSG:31985"))
+        {
+            ds.ProjectionWkt = crs.Wkt;
+        }
+
+        ds.SetGeoTransform(new GeoTransform(290_000, 30, 0, 9_120_000, 0, -30));
+        return ds;
+    }
+
+    private static void WriteClassBands(GdalDataset ds, byte[] classes)
+    {
+        for (int b = 1; b <= 3; b++)
+        {
+            ds.Write<byte>(b, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), classes);
+        }
+    }
+
+    private static PredictionRequest MaskedRequest(string input, string mask) => new()
+    {
+        InputPath = input,
+        Bands = [1, 2, 3],
+        MaskPath = mask,
+        Legend = Legend,
+        Stitch = new StitchOptions { TileSize = 16, Overlap = 4, BatchSize = 3 },
+    };
+
+    private static byte[] Expected(byte[] classes, bool[] keep) => [.. classes.Select((c, i) => keep[i] ? c : (byte)255)];
 
     [Theory]
     [InlineData(256, 128, BlendMode.Hann, false)]

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Inference;

@@ -17,6 +17,29 @@ public sealed class GdalDatasetTests
     }
 
     [Fact]
+    public void Create_NeverDisposed_FinalizerClosesTheFileWithItsPixels()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("leaked.tif");
+
+        WriteWithoutDispose(path);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        using var reopened = GdalDataset.Open(path);
+        var pixels = new byte[16];
+        reopened.Read<byte>(1, new PixelWindow(0, 0, 4, 4), pixels);
+        Assert.All(pixels, p => Assert.Equal(42, p));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void WriteWithoutDispose(string path)
+    {
+        GdalDataset ds = GdalDataset.Create("GTiff", path, 4, 4, 1, RasterDataType.Byte, []);
+        ds.Write<byte>(1, new PixelWindow(0, 0, 4, 4), Enumerable.Repeat((byte)42, 16).ToArray());
+    }
+
+    [Fact]
     public void Window_WrittenAndReadBack_KeepsPixelsCrsAndGeoTransform()
     {
         using var temp = new TempDirectory();

@@ -1,5 +1,6 @@
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Models;
 using TorchSharp;
 

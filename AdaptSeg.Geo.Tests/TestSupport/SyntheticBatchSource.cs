@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Training;
 
 namespace AdaptSeg.Geo.Tests.TestSupport;

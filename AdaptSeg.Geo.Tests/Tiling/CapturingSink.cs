@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Tiling;

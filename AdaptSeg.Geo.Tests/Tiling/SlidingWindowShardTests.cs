@@ -1,4 +1,6 @@
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tiling;
 
@@ -31,7 +33,7 @@ public sealed class SlidingWindowShardTests
             var stitcher = new SlidingWindowPredictor(input, [1], predictor, options, shard);
             var part = new CapturingSink(input.Width, shard.RowCount, 3);
             var reports = new List<StitchProgress>();
-            stitcher.Run(part, new InlineProgress(reports.Add));
+            stitcher.Run(part, new SynchronousProgress<StitchProgress>(reports.Add));
 
             Assert.Equal(shard.RowCount, part.NextRow);
             Assert.Equal(whole.Classes.AsSpan(shard.FirstRow * input.Width, shard.RowCount * input.Width).ToArray(), part.Classes);
@@ -79,11 +81,6 @@ public sealed class SlidingWindowShardTests
         var options = new StitchOptions { TileSize = 128, Overlap = 64 };
         TileShard foreign = TileShard.Plan(500, 500, options, 1, 2);
         Assert.Throws<ArgumentException>(() => new SlidingWindowPredictor(input, [1], new OneHotBandPredictor(3), options, foreign));
-    }
-
-    private sealed class InlineProgress(Action<StitchProgress> report) : IProgress<StitchProgress>
-    {
-        public void Report(StitchProgress value) => report(value);
     }
 
     private sealed class FailingSink(int afterCalls) : IPredictionSink

@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tiling;

@@ -1,4 +1,5 @@
 using AdaptSeg.Geo.Config;
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Training;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Training;
 using TorchSharp;

@@ -47,7 +47,7 @@ public sealed class QuicklookTests
             .Select(i => (i * 10, new StepLosses(2.0 - 1.5 * i / (n - 1), 0.2 + 0.8 * i / (n - 1), 0.7, 0.69, 0.6, 0.65)))
             .ToList();
 
-        LossPlot.Save(temp.File("losses.png"), history, "test run");
+        LossHistoryPlot.Save(temp.File("losses.png"), history, "test run");
 
         using var image = Image.Load<Rgb24>(temp.File("losses.png"));
         Assert.Equal((3 * LossPlot.PanelWidth, LossPlot.TitleHeight + LossPlot.PanelHeight), (image.Width, image.Height));

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 
 namespace AdaptSeg.Geo.Evaluation.Cityscapes;
 

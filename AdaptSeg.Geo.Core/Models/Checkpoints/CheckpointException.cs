@@ -5,7 +5,7 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// it references a Python global outside the allowed set, or its tensors do not fit the model.
 /// The message names the file (or key) and the problem.
 /// </summary>
-public sealed class CheckpointException : Exception
+public sealed class CheckpointException : AdaptSegInputException
 {
     public CheckpointException(string message)
         : base(message)

@@ -6,7 +6,7 @@ namespace AdaptSeg.Geo.Models.Onnx;
 
 /// <summary>
 /// Writes a <see cref="DeepLabMulti"/> as an ONNX graph (IR version 8, opset 13..17) for its eval-mode
-/// forward pass followed by what <see cref="Evaluation.NetworkTilePredictor"/> does to the main head:
+/// forward pass followed by what <see cref="Inference.NetworkTilePredictor"/> does to the main head:
 /// bilinear upsampling to the input's height and width with <c>align_corners</c> and a softmax over
 /// the classes. Every batch normalisation is folded into the convolution before it (running
 /// statistics, eps 1e-5, as in eval mode); ReLU, the ceil-mode max-pool, the dilated 3x3

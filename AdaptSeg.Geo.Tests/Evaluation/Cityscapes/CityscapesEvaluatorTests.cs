@@ -1,8 +1,8 @@
 using System.Text.Json;
-using AdaptSeg.Geo.Data.Cityscapes;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Evaluation.Cityscapes;
-using AdaptSeg.Geo.Tests.Data.Cityscapes;
+using AdaptSeg.Geo.Tests.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,4 +1,4 @@
-using AdaptSeg.Geo.Tests.Data.Cityscapes;
+using AdaptSeg.Geo.Tests.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tests.Tiling;
 

@@ -1,0 +1,22 @@
+using AdaptSeg.Geo.Raster;
+
+namespace AdaptSeg.Geo.Data;
+
+/// <summary>
+/// The library's entry point for <c>adaptseg prepare</c>: warps the source and target scenes onto one grid,
+/// derives labels, computes band statistics and writes the tile index (see <see cref="DatasetPreparer"/>).
+/// </summary>
+public static class DatasetPreparation
+{
+    /// <summary>Prepares <paramref name="options"/>' scenes into its output folder.</summary>
+    /// <exception cref="PrepareInputException">A scene, label or AOI cannot be used; the message names it.</exception>
+    /// <exception cref="UnsafePathException">The output folder holds the config file or an input.</exception>
+    public static PreparedDataset Run(PreparationOptions options, IProgress<PrepareProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string folder = Path.GetFullPath(options.OutputFolder);
+        // The scenes and the AOI are checked by the preparer; the config file is the caller's own input.
+        OutputGuard.CheckFolder([("--config", options.ConfigPath)], "--out", folder);
+        return new DatasetPreparer(options.Config).Run(folder, options.Overwrite, progress, cancellationToken);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace AdaptSeg.Geo.Inference;
+
+/// <summary>
+/// Bounds on the sliding-window prediction's own buffers, checked before anything is allocated:
+/// a tile larger than the raster is clamped to it, and settings whose buffers cannot exist (an
+/// array over .NET's limit) or would not fit in the memory this process may use are refused with
+/// the amount they would need.
+/// </summary>
+public static class PredictionMemory
+{
+    private const int BatchesInFlight = 3; // as SlidingWindowPredictor
+
+    /// <summary>The tile side to use on a <paramref name="width"/> x <paramref name="height"/> raster: at most the raster's longer side.</summary>
+    public static int ClampTile(int tile, int width, int height) => Math.Min(tile, Math.Max(width, height));
+
+    /// <summary>
+    /// Bytes the rolling blend rows and the batches in flight take for <paramref name="options"/> on a
+    /// raster <paramref name="width"/> x <paramref name="height"/> (as a double, so absurd settings do not overflow).
+    /// </summary>
+    public static double WorkingBytes(StitchOptions options, int width, int height, int bands, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double tile = options.TileSize;
+        double rows = Math.Min(height, options.TileSize);
+        double ring = rows * width * ((classes + 1) * 4.0 + 2);
+        double batch = options.BatchSize * tile * tile;
+        return ring + BatchesInFlight * batch * (bands * 4.0 + 1) + batch * classes * 4.0;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> (naming the options, the bytes needed and the memory
+    /// available) when the buffers for <paramref name="options"/> cannot be allocated.
+    /// </summary>
+    public static void ThrowIfTooLarge(StitchOptions options, int width, int height, int bands, int classes, long? availableBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double need = WorkingBytes(options, width, height, bands, classes);
+        double tile = options.TileSize;
+        double rows = Math.Min(height, options.TileSize);
+        double longestArray = Math.Max(options.BatchSize * tile * tile * Math.Max(bands, classes), rows * width * classes);
+        long available = availableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (longestArray > Array.MaxLength || need > available)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"--tile-size {options.TileSize} with --batch-size {options.BatchSize} on a {width}x{height} raster ({bands} band(s), {classes} classes) needs about " +
+                $"{need / (1L << 30):F1} GiB for its tile buffers and blending rows{(longestArray > Array.MaxLength ? ", in arrays larger than .NET allows" : "")}; " +
+                $"this process may use {available / (double)(1L << 30):F1} GiB. Use a smaller --tile-size (512 is typical) or --batch-size."));
+        }
+    }
+}

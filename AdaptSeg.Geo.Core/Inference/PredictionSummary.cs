@@ -1,0 +1,14 @@
+namespace AdaptSeg.Geo.Inference;
+
+/// <summary>What a prediction wrote and how long it took.</summary>
+public sealed record PredictionSummary(string MaskPath, string? ProbabilityPath, string? VectorPath, int Width, int Height, int Tiles, TimeSpan Elapsed)
+{
+    /// <summary>Throughput in megapixels per second (input pixels).</summary>
+    public double MegapixelsPerSecond => (double)Width * Height / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Which grids were used (input, model, resampling).</summary>
+    public string Grid { get; init; } = "";
+
+    /// <summary>Things the user should know (a model without a recorded training grid).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

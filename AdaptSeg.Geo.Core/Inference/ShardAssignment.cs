@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace AdaptSeg.Geo.Inference;
+
+/// <summary>
+/// Which shard this process runs: K of N. Given explicitly (<c>K/N</c>) or, only when asked
+/// (<see cref="FromEnvironment"/>), taken from the array index a scheduler sets: Slurm's
+/// <c>(SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP</c>, or Kubernetes'
+/// <c>JOB_COMPLETION_INDEX</c> (Indexed Jobs).
+/// </summary>
+/// <param name="Index">K, 0-based.</param>
+/// <param name="Count">N.</param>
+public sealed record ShardAssignment(int Index, int Count)
+{
+    /// <summary>Parses <c>K/N</c> (K from 0 to N-1); throws naming the text and the rule.</summary>
+    public static ShardAssignment Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] parts = text.Split('/');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            && count >= 1 && index < count)
+        {
+            return new ShardAssignment(index, count);
+        }
+
+        throw new ArgumentException($"--shard '{text}' is not K/N with N at least 1 and K from 0 to N-1 (for example 0/4), nor 'auto'.");
+    }
+
+    /// <summary>
+    /// K from the scheduler's environment (see the type's remarks), N from <paramref name="count"/>.
+    /// Throws when no array index is set or it falls outside 0..N-1, naming the variables.
+    /// </summary>
+    public static ShardAssignment FromEnvironment(int count, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (count < 1)
+        {
+            throw new ArgumentException($"--shards {count}: give the number of shards (at least 1) with --shard auto.");
+        }
+
+        int index;
+        string source;
+        if (environment("SLURM_ARRAY_TASK_ID") is { } id)
+        {
+            int task = Number("SLURM_ARRAY_TASK_ID", id);
+            int min = environment("SLURM_ARRAY_TASK_MIN") is { } m ? Number("SLURM_ARRAY_TASK_MIN", m) : 0;
+            int step = environment("SLURM_ARRAY_TASK_STEP") is { } s ? Number("SLURM_ARRAY_TASK_STEP", s) : 1;
+            if (step < 1 || (task - min) % step != 0)
+            {
+                throw new ArgumentException($"SLURM_ARRAY_TASK_ID {task} is not SLURM_ARRAY_TASK_MIN {min} plus a multiple of SLURM_ARRAY_TASK_STEP {step}; submit the array as --array=0-{count - 1}.");
+            }
+
+            index = (task - min) / step;
+            source = $"SLURM_ARRAY_TASK_ID {task} (min {min}, step {step})";
+        }
+        else if (environment("JOB_COMPLETION_INDEX") is { } completion)
+        {
+            index = Number("JOB_COMPLETION_INDEX", completion);
+            source = $"JOB_COMPLETION_INDEX {index}";
+        }
+        else
+        {
+            throw new ArgumentException("--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); neither is set. Give --shard K/N instead.");
+        }
+
+        if (index < 0 || index >= count)
+        {
+            throw new ArgumentException($"{source} gives shard {index}, outside 0..{count - 1} for --shards {count}; make the array as long as --shards (--array=0-{count - 1}, completions: {count}).");
+        }
+
+        return new ShardAssignment(index, count);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Index}/{Count}";
+
+    private static int Number(string name, string value) =>
+        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n)
+            ? n
+            : throw new ArgumentException($"{name}='{value}' is not an integer.");
+}
