@@ -8,12 +8,9 @@ namespace AdaptSeg.Geo.Tests.TestSupport;
 /// built program in a child process, as a user runs them.
 /// </summary>
 /// <remarks>
-/// A training run in a process that has already trained (the test host runs many) now and then
-/// produced a non-finite loss at its first iteration (measured: 1 run in 4 to 8 of
-/// <c>TrainMethodCommandTests.Train_InitFromATrainedModelPth…</c>, while the same two trainings as
-/// two processes gave finite losses 11 times out of 11). The cause is not found yet (no garbage
-/// collection runs inside the steps: checked with <c>GC.CollectionCount</c>); until it is, the
-/// tests train the way the command line does, one run per process.
+/// Training runs in child processes, one run per process, so that one test's run cannot share
+/// libtorch or GC state with another's; a run in a process that had trained before reached a
+/// non-finite loss more often (README, "Native libraries", known problem).
 /// </remarks>
 public static class CliRunner
 {
