@@ -24,6 +24,12 @@ public static class ShardMosaic
         var legend = ClassLegend.FromNames(first.Classes);
 
         string[] masks = [.. shards.Select(s => Path.Combine(folder, s.Manifest.Mask))];
+
+        // No output may be one of the shard files it is made from (by file identity, links included);
+        // whether an existing output may be replaced is the caller's --overwrite.
+        var inputs = shards.SelectMany(s => new[] { s.Manifest.Mask, s.Manifest.Probabilities, s.Manifest.Polygons }
+                .OfType<string>().Select(f => ("a shard file", (string?)Path.Combine(folder, f))).Append(("a shard manifest", (string?)s.Path)));
+        OutputGuard.Check(inputs, [("--output", request.OutputPath), ("--probabilities", request.ProbabilityPath), ("--vectors", request.VectorPath)], overwrite: true);
         Join(masks, request.OutputPath, request.MaskOptions, "MODE", ds => RasterClassStyle.Apply(ds, 1, legend));
         cancellationToken.ThrowIfCancellationRequested();
 

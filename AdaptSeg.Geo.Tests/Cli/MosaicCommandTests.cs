@@ -96,6 +96,26 @@ public sealed class MosaicCommandTests
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
+    [Fact]
+    public async Task Mosaic_OutputIsAShardFileOrALinkToIt_Exit2ShardsUnchanged()
+    {
+        using var temp = new TempDirectory();
+        await PredictShards(temp, 2);
+        string shard = temp.File("mask.shard-1-of-2.tif");
+        var hashes = FileHashes.Of(shard, temp.File("mask.shard-0-of-2.tif"));
+        string link = temp.File("joined.tif");
+        File.CreateSymbolicLink(link, shard);
+
+        foreach (string output in new[] { shard, link })
+        {
+            var (code, _, error) = await CliRunner.RunAsync("mosaic", "--shards", temp.File("mask.tif"), "--output", output, "--overwrite");
+            Assert.Equal(2, code);
+            Assert.Contains("never replaces an input", error);
+        }
+
+        hashes.AssertUnchanged();
+    }
+
     private static async Task PredictShards(TempDirectory temp, int count)
     {
         for (int k = 0; k < count; k++)

@@ -29,15 +29,8 @@ public static class OnnxModelExport
         }
 
         string output = Path.GetFullPath(request.OutputPath);
-        if (output == Path.GetFullPath(request.CheckpointPath))
-        {
-            throw new ArgumentException($"The output '{request.OutputPath}' is the model itself; choose another name for the .onnx file.");
-        }
-
-        if (File.Exists(output) && !request.Overwrite)
-        {
-            throw new IOException($"'{request.OutputPath}' already exists; choose another name or add --overwrite.");
-        }
+        // By file identity (links included): the .onnx is never the model it is exported from.
+        OutputGuard.Check([("--checkpoint", request.CheckpointPath)], [("--output", request.OutputPath)], request.Overwrite);
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
         var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);

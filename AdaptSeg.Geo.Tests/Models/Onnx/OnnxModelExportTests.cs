@@ -116,10 +116,17 @@ public sealed class OnnxModelExportTests
         string checkpoint = SaveFormulaModel(temp.Path);
         string output = temp.File("model.onnx");
         File.WriteAllText(output, "keep me");
-        var e = Assert.Throws<IOException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output }));
+        var e = Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output }));
         Assert.Contains("--overwrite", e.Message);
         Assert.Equal("keep me", File.ReadAllText(output));
-        Assert.Throws<ArgumentException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = checkpoint, Overwrite = true }));
+        byte[] model = File.ReadAllBytes(checkpoint);
+        Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = checkpoint, Overwrite = true }));
+        string link = temp.File("link.onnx");
+        File.CreateSymbolicLink(link, checkpoint);
+        var through = Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = link, Overwrite = true }));
+        Assert.Contains("never replaces an input", through.Message);
+        Assert.Equal(model, File.ReadAllBytes(checkpoint));
+        File.Delete(link);
         Assert.Equal(["model.onnx", "model.pth"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
     }
 }
