@@ -168,27 +168,6 @@ internal sealed class CompareCommand
         return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");
     }
 
-    private static string FindRepository(string? given)
-    {
-        static bool Holds(string folder) => File.Exists(Path.Combine(folder, "sample-configs", "landcover-demo.json"))
-            && Directory.Exists(Path.Combine(folder, "sample-data"));
-        if (given is not null)
-        {
-            return Holds(given) ? Path.GetFullPath(given)
-                : throw new DirectoryNotFoundException($"--repository '{given}' holds no sample-configs/landcover-demo.json and sample-data/.");
-        }
-
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (Holds(dir.FullName))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("The demo's sample data were not found: run compare from the repository, pass --repository, or give --config and --prepared.");
-    }
+    private static string FindRepository(string? given) =>
+        SampleRepository.Find(given, "The demo's sample data were not found: run compare from the repository, pass --repository, or give --config and --prepared.");
 }

@@ -207,29 +207,8 @@ internal sealed class DemoCommand
         return text.ToString();
     }
 
-    private static string FindRepository(string? given)
-    {
-        static bool Holds(string folder) => File.Exists(Path.Combine(folder, "sample-configs", "landcover-demo.json"))
-            && Directory.Exists(Path.Combine(folder, "sample-data"));
-        if (given is not null)
-        {
-            return Holds(given) ? Path.GetFullPath(given)
-                : throw new DirectoryNotFoundException($"--repository '{given}' holds no sample-configs/landcover-demo.json and sample-data/.");
-        }
-
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (Holds(dir.FullName))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("The sample data were not found: run the demo from the repository (or pass --repository).");
-    }
+    private static string FindRepository(string? given) =>
+        SampleRepository.Find(given, "The sample data were not found: run the demo from the repository (or pass --repository).");
 
     private static void PrepareOutputFolder(string output)
     {
