@@ -51,10 +51,10 @@ public sealed class AsppClassifier : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor sum = conv2d_list[0].call(x);
+        Tensor sum = OneDnnSafeConvolution.Forward(conv2d_list[0], x);
         for (int i = 1; i < branchesUsed; i++)
         {
-            sum = sum.add_(conv2d_list[i].call(x));
+            sum = sum.add_(OneDnnSafeConvolution.Forward(conv2d_list[i], x));
         }
 
         return scope.MoveToOuter(sum);

@@ -64,10 +64,12 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor y = relu.call(bn1.call(conv1.call(x)));
-        y = relu.call(bn2.call(conv2.call(y)));
-        y = bn3.call(conv3.call(y));
-        Tensor shortcut = downsample is null ? x : downsample.call(x);
+        Tensor y = relu.call(bn1.call(OneDnnSafeConvolution.Forward(conv1, x)));
+        y = relu.call(bn2.call(OneDnnSafeConvolution.Forward(conv2, y)));
+        y = bn3.call(OneDnnSafeConvolution.Forward(conv3, y));
+        Tensor shortcut = downsample is null
+            ? x
+            : ((nn.Module<Tensor, Tensor>)downsample[1]).call(OneDnnSafeConvolution.Forward((Conv2d)downsample[0], x));
         y = y.add_(shortcut);
         return scope.MoveToOuter(relu.call(y));
     }

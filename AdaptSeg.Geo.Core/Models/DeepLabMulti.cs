@@ -253,7 +253,7 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
         return x;
     }
 
-    private Tensor Stem(Tensor input) => maxpool.call(relu.call(bn1.call(conv1.call(input))));
+    private Tensor Stem(Tensor input) => maxpool.call(relu.call(bn1.call(OneDnnSafeConvolution.Forward(conv1, input))));
 
     private void CheckInput(Tensor input)
     {

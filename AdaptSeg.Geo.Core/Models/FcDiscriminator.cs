@@ -52,10 +52,10 @@ public sealed class FcDiscriminator : nn.Module<Tensor, Tensor>
         }
 
         using var scope = NewDisposeScope();
-        Tensor x = leaky_relu.call(conv1.call(input));
-        x = leaky_relu.call(conv2.call(x));
-        x = leaky_relu.call(conv3.call(x));
-        x = leaky_relu.call(conv4.call(x));
-        return classifier.call(x).MoveToOuterDisposeScope();
+        Tensor x = leaky_relu.call(OneDnnSafeConvolution.Forward(conv1, input));
+        x = leaky_relu.call(OneDnnSafeConvolution.Forward(conv2, x));
+        x = leaky_relu.call(OneDnnSafeConvolution.Forward(conv3, x));
+        x = leaky_relu.call(OneDnnSafeConvolution.Forward(conv4, x));
+        return OneDnnSafeConvolution.Forward(classifier, x).MoveToOuterDisposeScope();
     }
 }

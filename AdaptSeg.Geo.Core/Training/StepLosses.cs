@@ -10,6 +10,16 @@ namespace AdaptSeg.Geo.Training;
 public sealed record StepLosses(double SegAux, double SegMain, double AdvAux, double AdvMain, double DiscAux, double DiscMain,
     double EntAux = 0, double EntMain = 0, double TargetSegAux = 0, double TargetSegMain = 0)
 {
+    /// <summary>The losses by name (as the log names them), in the order of the record.</summary>
+    public IReadOnlyList<(string Name, double Value)> Named =>
+    [
+        ("segAux", SegAux), ("segMain", SegMain), ("advAux", AdvAux), ("advMain", AdvMain), ("discAux", DiscAux), ("discMain", DiscMain),
+        ("entAux", EntAux), ("entMain", EntMain), ("targetSegAux", TargetSegAux), ("targetSegMain", TargetSegMain),
+    ];
+
+    /// <summary>Whether every loss is a finite number.</summary>
+    public bool AllFinite => Named.All(n => double.IsFinite(n.Value));
+
     /// <summary>The losses per output level, in the order (aux, main).</summary>
     public static StepLosses FromLevels(IReadOnlyList<double> seg, IReadOnlyList<double> adv, IReadOnlyList<double> disc) =>
         new(seg[0], seg[1], adv[0], adv[1], disc[0], disc[1]);

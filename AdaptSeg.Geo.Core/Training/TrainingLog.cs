@@ -15,7 +15,12 @@ public static class TrainingLog
         public StepLosses Losses => new(SegAux, SegMain, AdvAux, AdvMain, DiscAux, DiscMain);
     }
 
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // A diverged iteration's NaN or infinite losses are logged too ("NaN", "Infinity"), before the run stops.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>Formats an entry as one line.</summary>
     public static string Format(Entry entry) => JsonSerializer.Serialize(entry, Options);

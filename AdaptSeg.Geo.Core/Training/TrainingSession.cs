@@ -100,6 +100,11 @@ public sealed class TrainingSession
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
                     losses.DiscAux, losses.DiscMain, rate, seconds)));
                 log.Flush();
+                if (!losses.AllFinite)
+                {
+                    throw new TrainingDivergedException(iteration, losses, rate, lastCheckpoint);
+                }
+
                 iteration++;
 
                 double perIteration = clock.Elapsed.TotalSeconds / (iteration - startIteration);

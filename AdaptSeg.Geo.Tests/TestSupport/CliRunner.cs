@@ -9,8 +9,7 @@ namespace AdaptSeg.Geo.Tests.TestSupport;
 /// </summary>
 /// <remarks>
 /// Training runs in child processes, one run per process, so that one test's run cannot share
-/// libtorch or GC state with another's; a run in a process that had trained before reached a
-/// non-finite loss more often (README, "Native libraries", known problem).
+/// libtorch or GC state with another's, and each run is tested as a user starts it.
 /// </remarks>
 public static class CliRunner
 {

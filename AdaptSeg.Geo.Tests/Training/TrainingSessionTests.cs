@@ -51,6 +51,27 @@ public sealed class TrainingSessionTests
     }
 
     [Fact]
+    public void Run_LossBecomesNonFinite_StopsWithTheIterationLoggedAndTheCheckpointsKept()
+    {
+        using var temp = new TempDirectory();
+        var diverged = Assert.Throws<TrainingDivergedException>(() =>
+            Train(temp.File("run"), iterations: 40, resume: false, formulaInit: true, learningRate: 1e30));
+
+        Assert.False(diverged.Losses.AllFinite);
+        Assert.Contains($"Training diverged at iteration {diverged.Iteration}", diverged.Message);
+        Assert.Contains("learningRate", diverged.Message);
+        var log = TrainingLog.Read(Path.Combine(temp.File("run"), "log.jsonl"));
+        Assert.Equal(diverged.Iteration + 1, log.Count); // the diverged iteration is the last line, readable
+        Assert.False(log[^1].Losses.AllFinite);
+        Assert.All(log.Take(log.Count - 1), e => Assert.True(e.Losses.AllFinite));
+        Assert.False(File.Exists(Path.Combine(temp.File("run"), "model.pth")));
+        if (diverged.LastCheckpoint is not null)
+        {
+            Assert.Equal(diverged.LastCheckpoint, TrainingCheckpoint.FindLatest(Path.Combine(temp.File("run"), "checkpoints")));
+        }
+    }
+
+    [Fact]
     public void Step_SourceOnly_HasNoAdversarialOrDiscriminatorLoss()
     {
         using var net = new TinyMultiLevelNetwork(Bands, Classes);
@@ -91,7 +112,7 @@ public sealed class TrainingSessionTests
     }
 
     private static TrainingOutcome Train(string folder, int iterations, bool resume, bool formulaInit,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, double learningRate = 0.01)
     {
         using var net = new TinyMultiLevelNetwork(Bands, Classes);
         using var d1 = new TinyDiscriminator(Classes);
@@ -105,7 +126,7 @@ public sealed class TrainingSessionTests
                 FormulaWeights.Apply(m);
             }
         }
-        using var trainer = new AdversarialTrainer(net, [d1, d2], new TrainerSettings { LearningRate = 0.01, ScheduleIterations = 10 });
+        using var trainer = new AdversarialTrainer(net, [d1, d2], new TrainerSettings { LearningRate = learningRate, ScheduleIterations = 10 });
         var session = new TrainingSession(net, [d1, d2], trainer, new SyntheticBatchSource(Bands, Classes, Size), CPU,
             new TrainingRunOptions(folder, iterations, CheckpointEvery: 2, ConfigJson: "{}", LoadAhead: 2));
         int start = resume ? session.Resume() : 0;
