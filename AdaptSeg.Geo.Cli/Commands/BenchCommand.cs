@@ -74,7 +74,7 @@ internal sealed class BenchCommand
         {
             Depth, Size, Classes, Bands, Batch, Device, Iterations, Warmup, Dtype,
         };
-        forward.SetAction((parse, cancellationToken) => Task.FromResult(RunForward(parse, cancellationToken)));
+        forward.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => RunForward(parse, t))));
 
         return new Command("bench", "Measure speed and memory: forward (network inference), train (adversarial iterations), predict (tiled inference end to end), stitch (tiling without a network).")
         {
@@ -105,16 +105,7 @@ internal sealed class BenchCommand
             return ExitCodes.BadInput;
         }
 
-        torch.Device device;
-        try
-        {
-            device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
-        }
-        catch (Exception ex) when (ex is DeviceUnavailableException or ArgumentException)
-        {
-            e.WriteLine($"error: {ex.Message}");
-            return ExitCodes.BadInput;
-        }
+        torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
 
         double peakBeforeMiB = ProcessMemory.PeakWorkingSetMiB();
         using var model = new DeepLabMulti(classes, bands, DeepLabMulti.BlocksForDepth(depth));

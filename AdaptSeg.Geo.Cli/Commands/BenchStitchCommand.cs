@@ -70,7 +70,7 @@ internal sealed class BenchStitchCommand
         {
             Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder,
         };
-        command.SetAction((parse, token) => Task.FromResult(Run(parse, network: false, token)));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, network: false, t), "cancelled.")));
         return command;
     }
 
@@ -84,7 +84,7 @@ internal sealed class BenchStitchCommand
             Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, Device, Blocks, Engine,
         };
         command.Description += " Then times the network alone on the same tiles (read beforehand, untimed) and prints the pipeline/network throughput ratio.";
-        command.SetAction((parse, token) => Task.FromResult(Run(parse, network: true, token)));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, network: true, t), "cancelled.")));
         return command;
     }
 
@@ -184,16 +184,6 @@ internal sealed class BenchStitchCommand
             }
 
             return ExitCodes.Success;
-        }
-        catch (OperationCanceledException)
-        {
-            parse.Err().WriteLine("cancelled.");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
-        {
-            parse.Err().WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
         }
         finally
         {

@@ -2,10 +2,16 @@ using System.CommandLine;
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
-/// <summary>Maps the library's bad-input exceptions to exit code 2 with their message, and cancellation to 130.</summary>
+/// <summary>
+/// The one way commands end on errors: runs a command's work with Ctrl+C/SIGTERM turned into
+/// cancellation (<see cref="SignalCancellation"/>), maps the library's bad-input exceptions
+/// (<see cref="CommandArguments.IsBadInput"/>) to exit code 2 with their message, and cancellation
+/// to 130 with <paramref name="cancelledMessage"/> (what was and was not written). Anything else
+/// is a bug and propagates with its stack trace.
+/// </summary>
 internal static class CommandErrors
 {
-    public static int Run(ParseResult parse, CancellationToken cancellationToken, Func<CancellationToken, int> action)
+    public static int Run(ParseResult parse, CancellationToken cancellationToken, Func<CancellationToken, int> action, string cancelledMessage = "Cancelled.")
     {
         try
         {
@@ -13,7 +19,7 @@ internal static class CommandErrors
         }
         catch (OperationCanceledException)
         {
-            parse.Err().WriteLine("Cancelled.");
+            parse.Err().WriteLine(cancelledMessage);
             return ExitCodes.Cancelled;
         }
         catch (Exception e) when (CommandArguments.IsBadInput(e))

@@ -78,7 +78,7 @@ internal sealed class EvaluateCityscapesCommand
         {
             CheckpointPath, Cityscapes, List, Split, Out, Device, BatchSize, Depth, Workers,
         };
-        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => RunAsync(parse, t).GetAwaiter().GetResult())));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => RunAsync(parse, t).GetAwaiter().GetResult(), "Cancelled: the PNGs written so far are complete; no IoU table was written.")));
         return command;
     }
 
@@ -107,63 +107,50 @@ internal sealed class EvaluateCityscapesCommand
             return ExitCodes.BadInput;
         }
 
-        try
+        string root = parse.GetValue(Cityscapes)!;
+        string? listPath = parse.GetValue(List);
+        IReadOnlyList<string>? names = listPath is null ? null : ImageList.Read(listPath);
+        var dataset = new CityscapesDataset(root, parse.GetValue(Split)!, names);
+        torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
+
+        using var model = new DeepLabMulti(CityscapesLabels.ClassCount, 3, DeepLabMulti.BlocksForDepth(depth));
+        using (Checkpoint checkpoint = CheckpointReader.Read(checkpointPath))
         {
-            string root = parse.GetValue(Cityscapes)!;
-            string? listPath = parse.GetValue(List);
-            IReadOnlyList<string>? names = listPath is null ? null : ImageList.Read(listPath);
-            var dataset = new CityscapesDataset(root, parse.GetValue(Split)!, names);
-            torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
-
-            using var model = new DeepLabMulti(CityscapesLabels.ClassCount, 3, DeepLabMulti.BlocksForDepth(depth));
-            using (Checkpoint checkpoint = CheckpointReader.Read(checkpointPath))
+            CheckpointLoadReport report = CheckpointLoader.Load(model, checkpoint, new CheckpointLoadOptions { SkipMismatchedHeads = false });
+            var missing = report.Missing.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+            if (missing.Count > 0)
             {
-                CheckpointLoadReport report = CheckpointLoader.Load(model, checkpoint, new CheckpointLoadOptions { SkipMismatchedHeads = false });
-                var missing = report.Missing.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
-                if (missing.Count > 0)
-                {
-                    await err.WriteLineAsync(
-                        $"error: checkpoint '{checkpointPath}' lacks {missing.Count} weight(s) of the ResNet-{depth} DeepLab-v2 multi-level network, e.g. {string.Join(", ", missing.Take(5))}. " +
-                        "Is it a DeepLabMulti checkpoint of this depth (not the 'Scale.'-prefixed initialisation file, not a discriminator)?");
-                    return ExitCodes.BadInput;
-                }
-
-                if (report.Unexpected.Count > 0)
-                {
-                    await err.WriteLineAsync($"note: ignored {report.Unexpected.Count} checkpoint key(s) the network does not have (as the reference does), e.g. {string.Join(", ", report.Unexpected.Take(3))}.");
-                }
+                await err.WriteLineAsync(
+                    $"error: checkpoint '{checkpointPath}' lacks {missing.Count} weight(s) of the ResNet-{depth} DeepLab-v2 multi-level network, e.g. {string.Join(", ", missing.Take(5))}. " +
+                    "Is it a DeepLabMulti checkpoint of this depth (not the 'Scale.'-prefixed initialisation file, not a discriminator)?");
+                return ExitCodes.BadInput;
             }
 
-            model.to(device);
-            model.eval();
-            await err.WriteLineAsync($"Scoring {dataset.Count} images of '{dataset.Split}' on {device} with {Path.GetFileName(checkpointPath)} (ResNet-{depth}, batch {batchSize}).");
-
-            var options = new CityscapesEvaluationOptions
+            if (report.Unexpected.Count > 0)
             {
-                BatchSize = batchSize,
-                LoaderThreads = workers,
-                OutputDirectory = parse.GetValue(Out)!,
-            };
-            var evaluator = new CityscapesEvaluator(batch => MainHead(model, batch), device, options);
-            var progress = new ProgressLine(err);
-            CityscapesEvaluationResult result = await evaluator.EvaluateAsync(dataset, progress, cancellationToken);
-            progress.Finish();
+                await err.WriteLineAsync($"note: ignored {report.Unexpected.Count} checkpoint key(s) the network does not have (as the reference does), e.g. {string.Join(", ", report.Unexpected.Take(3))}.");
+            }
+        }
 
-            TextWriter o = parse.Out();
-            await o.WriteLineAsync(result.FormatTable());
-            await o.WriteLineAsync($"Wrote the trainId and colour PNGs of {dataset.Count} image(s), iou.txt and iou.json to '{options.OutputDirectory}'.");
-            return ExitCodes.Success;
-        }
-        catch (OperationCanceledException)
+        model.to(device);
+        model.eval();
+        await err.WriteLineAsync($"Scoring {dataset.Count} images of '{dataset.Split}' on {device} with {Path.GetFileName(checkpointPath)} (ResNet-{depth}, batch {batchSize}).");
+
+        var options = new CityscapesEvaluationOptions
         {
-            await err.WriteLineAsync("Cancelled: the PNGs written so far are complete; no IoU table was written.");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
-        {
-            await err.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+            BatchSize = batchSize,
+            LoaderThreads = workers,
+            OutputDirectory = parse.GetValue(Out)!,
+        };
+        var evaluator = new CityscapesEvaluator(batch => MainHead(model, batch), device, options);
+        var progress = new ProgressLine(err);
+        CityscapesEvaluationResult result = await evaluator.EvaluateAsync(dataset, progress, cancellationToken);
+        progress.Finish();
+
+        TextWriter o = parse.Out();
+        await o.WriteLineAsync(result.FormatTable());
+        await o.WriteLineAsync($"Wrote the trainId and colour PNGs of {dataset.Count} image(s), iou.txt and iou.json to '{options.OutputDirectory}'.");
+        return ExitCodes.Success;
     }
 
     private static Tensor MainHead(DeepLabMulti model, Tensor batch)

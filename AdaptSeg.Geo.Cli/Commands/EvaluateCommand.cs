@@ -53,62 +53,49 @@ internal sealed class EvaluateCommand
             Overwrite,
             Plot,
         };
-        command.SetAction(Run);
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; nothing was written.")));
         return command;
     }
 
-    private static Task<int> Run(ParseResult parse, CancellationToken cancellationToken)
+    private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
-        try
+        string? classes = parse.GetValue(Classes);
+        IReadOnlyList<string>? names = classes is null ? null : CommandArguments.ParseNames(classes, "--classes");
+        string? jsonPath = parse.GetValue(Json);
+        string prediction = parse.GetValue(Prediction)!;
+        string reference = parse.GetValue(Reference)!;
+        string? plotPath = parse.GetValue(Plot);
+        EvaluationReport report;
+        using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
         {
-            string? classes = parse.GetValue(Classes);
-            IReadOnlyList<string>? names = classes is null ? null : CommandArguments.ParseNames(classes, "--classes");
-            string? jsonPath = parse.GetValue(Json);
-            string prediction = parse.GetValue(Prediction)!;
-            string reference = parse.GetValue(Reference)!;
-            string? plotPath = parse.GetValue(Plot);
-            EvaluationReport report;
-            using (var progress = new ProgressLine<EvaluationProgress>(err, "evaluate", p => (p.RowsDone, p.Height)))
+            report = RasterEvaluation.Run(new RasterEvaluationOptions
             {
-                report = RasterEvaluation.Run(new RasterEvaluationOptions
-                {
-                    PredictionPath = prediction,
-                    ReferencePath = reference,
-                    ClassNames = names,
-                    ReportPath = jsonPath,
-                    PlotPath = plotPath,
-                    Overwrite = parse.GetValue(Overwrite),
-                }, progress, cancellationToken);
-            }
-
-            if (report.ReferenceReprojected)
-            {
-                err.WriteLine("note: the reference was reprojected onto the prediction's grid (nearest neighbour, overviews ignored).");
-            }
-
-            parse.Out().Write(report.ToTable());
-            if (jsonPath is not null)
-            {
-                parse.Out().WriteLine($"report written to {Path.GetFullPath(jsonPath)}");
-            }
-
-            if (plotPath is not null)
-            {
-                parse.Out().WriteLine($"plot written to {Path.GetFullPath(plotPath)}");
-            }
-
-            return Task.FromResult(ExitCodes.Success);
+                PredictionPath = prediction,
+                ReferencePath = reference,
+                ClassNames = names,
+                ReportPath = jsonPath,
+                PlotPath = plotPath,
+                Overwrite = parse.GetValue(Overwrite),
+            }, progress, cancellationToken);
         }
-        catch (OperationCanceledException)
+
+        if (report.ReferenceReprojected)
         {
-            err.WriteLine("cancelled; nothing was written.");
-            return Task.FromResult(ExitCodes.Cancelled);
+            err.WriteLine("note: the reference was reprojected onto the prediction's grid (nearest neighbour, overviews ignored).");
         }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
+
+        parse.Out().Write(report.ToTable());
+        if (jsonPath is not null)
         {
-            err.WriteLine($"error: {e.Message}");
-            return Task.FromResult(ExitCodes.BadInput);
+            parse.Out().WriteLine($"report written to {Path.GetFullPath(jsonPath)}");
         }
+
+        if (plotPath is not null)
+        {
+            parse.Out().WriteLine($"plot written to {Path.GetFullPath(plotPath)}");
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -67,66 +67,53 @@ internal sealed class ExportCommand
         {
             Checkpoint, Output, Heads, Opset, TileSize, DynamicSize, Overlap, SourceStatistics, Overwrite,
         };
-        onnx.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, t))));
+        onnx.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written.")));
         return new Command("export", "Export a trained model for other tools: onnx (ONNX Runtime, QGIS Deepness).") { onnx };
     }
 
     private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
-        try
+        OnnxHeads heads = parse.GetValue(Heads)!.Trim().ToLowerInvariant() switch
         {
-            OnnxHeads heads = parse.GetValue(Heads)!.Trim().ToLowerInvariant() switch
-            {
-                "main" => OnnxHeads.Main,
-                "both" => OnnxHeads.Both,
-                var other => throw new ArgumentException($"--heads '{other}' is not known; use main or both."),
-            };
-            int tile = parse.GetValue(TileSize);
-            int overlap = parse.GetValue(Overlap);
-            if (tile < 16 || overlap is < 0 or > 99)
-            {
-                throw new ArgumentException($"--tile-size {tile} / --overlap-percent {overlap}: the tile must be at least 16 pixels and the overlap 0 to 99 percent.");
-            }
-
-            OnnxExportSummary summary = OnnxModelExport.Run(new OnnxExportRequest
-            {
-                CheckpointPath = parse.GetValue(Checkpoint)!,
-                OutputPath = parse.GetValue(Output)!,
-                Heads = heads,
-                Opset = parse.GetValue(Opset),
-                TileSize = tile,
-                DynamicSize = parse.GetValue(DynamicSize),
-                OverlapPercent = overlap,
-                UseSourceStatistics = parse.GetValue(SourceStatistics),
-                Overwrite = parse.GetValue(Overwrite),
-            }, cancellationToken);
-
-            TextWriter o = parse.Out();
-            string size = parse.GetValue(DynamicSize) ? "height x width" : $"{tile} x {tile}";
-            o.WriteLine($"onnx      {summary.OutputPath} ({summary.Bytes / 1e6:F1} MB, IR {summary.IrVersion}, opset {summary.Opset}, outputs {(heads == OnnxHeads.Both ? "main, aux" : "main")})");
-            o.WriteLine($"input     'input': batch x bands x {size}, normalised as (raw - mean) / std (Deepness does it from the metadata)");
-            foreach (var (key, value) in summary.Metadata)
-            {
-                o.WriteLine($"metadata  {key} = {value}");
-            }
-
-            if (summary.ResolutionNote is not null)
-            {
-                o.WriteLine($"note      {summary.ResolutionNote}");
-            }
-
-            return ExitCodes.Success;
-        }
-        catch (OperationCanceledException)
+            "main" => OnnxHeads.Main,
+            "both" => OnnxHeads.Both,
+            var other => throw new ArgumentException($"--heads '{other}' is not known; use main or both."),
+        };
+        int tile = parse.GetValue(TileSize);
+        int overlap = parse.GetValue(Overlap);
+        if (tile < 16 || overlap is < 0 or > 99)
         {
-            err.WriteLine("cancelled; no output was written.");
-            return ExitCodes.Cancelled;
+            throw new ArgumentException($"--tile-size {tile} / --overlap-percent {overlap}: the tile must be at least 16 pixels and the overlap 0 to 99 percent.");
         }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
+
+        OnnxExportSummary summary = OnnxModelExport.Run(new OnnxExportRequest
         {
-            err.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            CheckpointPath = parse.GetValue(Checkpoint)!,
+            OutputPath = parse.GetValue(Output)!,
+            Heads = heads,
+            Opset = parse.GetValue(Opset),
+            TileSize = tile,
+            DynamicSize = parse.GetValue(DynamicSize),
+            OverlapPercent = overlap,
+            UseSourceStatistics = parse.GetValue(SourceStatistics),
+            Overwrite = parse.GetValue(Overwrite),
+        }, cancellationToken);
+
+        TextWriter o = parse.Out();
+        string size = parse.GetValue(DynamicSize) ? "height x width" : $"{tile} x {tile}";
+        o.WriteLine($"onnx      {summary.OutputPath} ({summary.Bytes / 1e6:F1} MB, IR {summary.IrVersion}, opset {summary.Opset}, outputs {(heads == OnnxHeads.Both ? "main, aux" : "main")})");
+        o.WriteLine($"input     'input': batch x bands x {size}, normalised as (raw - mean) / std (Deepness does it from the metadata)");
+        foreach (var (key, value) in summary.Metadata)
+        {
+            o.WriteLine($"metadata  {key} = {value}");
         }
+
+        if (summary.ResolutionNote is not null)
+        {
+            o.WriteLine($"note      {summary.ResolutionNote}");
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -32,7 +32,7 @@ internal sealed class ModelCommand
             CheckpointPath,
             LimitsOption,
         };
-        info.SetAction(RunInfo);
+        info.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, _ => RunInfo(parse))));
 
         return new Command("model", "Inspect model checkpoints (.pth).")
         {
@@ -44,22 +44,15 @@ internal sealed class ModelCommand
     {
         string path = parse.GetValue(CheckpointPath)!.FullName;
         CheckpointSummary summary;
-        CheckpointLimits limits;
-        try
+        CheckpointLimits limits = CheckpointLimits.FromEnvironment();
+        if (parse.GetValue(LimitsOption) is { } text)
         {
-            limits = CheckpointLimits.FromEnvironment();
-            if (parse.GetValue(LimitsOption) is { } text)
-            {
-                limits = limits.With(text, "--checkpoint-limits");
-            }
-
-            using Checkpoint checkpoint = CheckpointReader.Read(path, limits);
-            summary = CheckpointSummary.Describe(checkpoint);
+            limits = limits.With(text, "--checkpoint-limits");
         }
-        catch (CheckpointException e)
+
+        using (Checkpoint checkpoint = CheckpointReader.Read(path, limits))
         {
-            parse.Err().WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            summary = CheckpointSummary.Describe(checkpoint);
         }
 
         var output = new BoundedWriter(parse.Out(), limits.OutputCharacters);

@@ -65,70 +65,57 @@ internal sealed class MosaicCommand
         {
             Shards, Output, Cog, Compression, Probabilities, Vectors, MinArea, Simplify, Overwrite,
         };
-        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, t))));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written (partial files were removed).")));
         return command;
     }
 
     private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
-        try
+        string output = parse.GetValue(Output)!;
+        string? probabilities = parse.GetValue(Probabilities);
+        string? vectors = parse.GetValue(Vectors);
+        if (vectors is not null && !vectors.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase))
         {
-            string output = parse.GetValue(Output)!;
-            string? probabilities = parse.GetValue(Probabilities);
-            string? vectors = parse.GetValue(Vectors);
-            if (vectors is not null && !vectors.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"--vectors '{vectors}' must be a GeoPackage file ending in .gpkg.");
-            }
-
-            var outputs = new[] { output, probabilities, vectors }.OfType<string>().Select(Path.GetFullPath).ToList();
-            if (outputs.Distinct().Count() != outputs.Count)
-            {
-                throw new ArgumentException("--output, --probabilities and --vectors must be different files.");
-            }
-
-            if (!parse.GetValue(Overwrite) && outputs.FirstOrDefault(File.Exists) is { } existing)
-            {
-                throw new IOException($"'{existing}' already exists; choose another name or add --overwrite.");
-            }
-
-            var maskOptions = new MaskOutputOptions { Cog = parse.GetValue(Cog), Compression = parse.GetValue(Compression)!.ToUpperInvariant() };
-            var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
-            polygons.Validate();
-            MosaicSummary summary = ShardMosaic.Run(new MosaicRequest
-            {
-                ShardsOf = parse.GetValue(Shards)!,
-                OutputPath = output,
-                MaskOptions = maskOptions,
-                ProbabilityPath = probabilities,
-                VectorPath = vectors,
-                VectorOptions = polygons,
-            }, cancellationToken);
-
-            TextWriter o = parse.Out();
-            o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Shards} shards)");
-            if (summary.ProbabilityPath is not null)
-            {
-                o.WriteLine($"probabilities {summary.ProbabilityPath}");
-            }
-
-            if (summary.VectorPath is not null)
-            {
-                o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
-            }
-
-            return ExitCodes.Success;
+            throw new ArgumentException($"--vectors '{vectors}' must be a GeoPackage file ending in .gpkg.");
         }
-        catch (OperationCanceledException)
+
+        var outputs = new[] { output, probabilities, vectors }.OfType<string>().Select(Path.GetFullPath).ToList();
+        if (outputs.Distinct().Count() != outputs.Count)
         {
-            err.WriteLine("cancelled; no output was written (partial files were removed).");
-            return ExitCodes.Cancelled;
+            throw new ArgumentException("--output, --probabilities and --vectors must be different files.");
         }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
+
+        if (!parse.GetValue(Overwrite) && outputs.FirstOrDefault(File.Exists) is { } existing)
         {
-            err.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            throw new IOException($"'{existing}' already exists; choose another name or add --overwrite.");
         }
+
+        var maskOptions = new MaskOutputOptions { Cog = parse.GetValue(Cog), Compression = parse.GetValue(Compression)!.ToUpperInvariant() };
+        var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
+        polygons.Validate();
+        MosaicSummary summary = ShardMosaic.Run(new MosaicRequest
+        {
+            ShardsOf = parse.GetValue(Shards)!,
+            OutputPath = output,
+            MaskOptions = maskOptions,
+            ProbabilityPath = probabilities,
+            VectorPath = vectors,
+            VectorOptions = polygons,
+        }, cancellationToken);
+
+        TextWriter o = parse.Out();
+        o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Shards} shards)");
+        if (summary.ProbabilityPath is not null)
+        {
+            o.WriteLine($"probabilities {summary.ProbabilityPath}");
+        }
+
+        if (summary.VectorPath is not null)
+        {
+            o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -108,79 +108,68 @@ internal sealed partial class PredictCommand
         return input;
     }
 
+    private const string ScenesCancelled = "cancelled; masks already finished are kept, the one in progress was removed. Re-run with --skip-existing to finish.";
+
     /// <summary><c>predict --inputs</c>: many scenes, one model.</summary>
     private static int RunScenes(ParseResult parse, ITilePredictorFactory factory, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
         TextWriter o = parse.Out();
+        if (parse.GetValue(Input) is not null)
+        {
+            throw new ArgumentException("Give either --input (one raster) or --inputs (many), not both.");
+        }
+
+        if (parse.GetValue(Probabilities) is not null || parse.GetValue(Vectors) is not null || parse.GetValue(StacAssets) is not null)
+        {
+            throw new ArgumentException("--probabilities, --vectors and --stac-assets are for one --input; with --inputs only masks are written.");
+        }
+
+        string folder = parse.GetValue(Output)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"With --inputs, --output is the folder for the masks; '{folder}' does not exist. Create it first.");
+        }
+
+        IReadOnlyList<string> scenes = SceneListPrediction.ResolveInputs(parse.GetValue(Inputs)!);
+        PredictionRequest template = BuildRequest(parse, err, "unused-input", Path.Combine(folder, "unused-mask.tif"), checkInput: false) with { Shard = null };
+        var request = new SceneListRequest
+        {
+            Inputs = scenes,
+            OutputFolder = folder,
+            NamePattern = parse.GetValue(MaskName)!,
+            SkipExisting = parse.GetValue(SkipExisting),
+            Overwrite = parse.GetValue(Overwrite),
+            Template = template,
+            Shard = ParseShard(parse),
+        };
+        _ = SceneListPrediction.MaskPath(folder, request.NamePattern, scenes[0]); // checks the pattern before the model loads
+
+        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
         try
         {
-            if (parse.GetValue(Input) is not null)
+            request = request with { Template = RasterPrediction.WithModelDefaults(template, predictor) };
+            var scenesDone = new Progress(o);
+            IReadOnlyList<SceneOutcome> outcomes;
+            using (var tiles = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
             {
-                throw new ArgumentException("Give either --input (one raster) or --inputs (many), not both.");
+                outcomes = SceneListPrediction.Run(request, predictor, scenesDone, tiles, cancellationToken);
             }
 
-            if (parse.GetValue(Probabilities) is not null || parse.GetValue(Vectors) is not null || parse.GetValue(StacAssets) is not null)
+            int failed = outcomes.Count(x => x.Status == "failed");
+            o.WriteLine($"scenes        {outcomes.Count(x => x.Status == "predicted")} predicted, {outcomes.Count(x => x.Status == "skipped")} skipped (mask exists), {failed} failed, of {outcomes.Count}" +
+                (request.Shard is { } s ? $" in shard {s} ({scenes.Count} in the list)" : ""));
+            if (failed > 0)
             {
-                throw new ArgumentException("--probabilities, --vectors and --stac-assets are for one --input; with --inputs only masks are written.");
+                err.WriteLine($"error: {failed} scene(s) failed (listed above); fix them and run again with --skip-existing to finish the rest.");
+                return ExitCodes.BadInput;
             }
 
-            string folder = parse.GetValue(Output)!;
-            if (!Directory.Exists(folder))
-            {
-                throw new DirectoryNotFoundException($"With --inputs, --output is the folder for the masks; '{folder}' does not exist. Create it first.");
-            }
-
-            IReadOnlyList<string> scenes = SceneListPrediction.ResolveInputs(parse.GetValue(Inputs)!);
-            PredictionRequest template = BuildRequest(parse, err, "unused-input", Path.Combine(folder, "unused-mask.tif"), checkInput: false) with { Shard = null };
-            var request = new SceneListRequest
-            {
-                Inputs = scenes,
-                OutputFolder = folder,
-                NamePattern = parse.GetValue(MaskName)!,
-                SkipExisting = parse.GetValue(SkipExisting),
-                Overwrite = parse.GetValue(Overwrite),
-                Template = template,
-                Shard = ParseShard(parse),
-            };
-            _ = SceneListPrediction.MaskPath(folder, request.NamePattern, scenes[0]); // checks the pattern before the model loads
-
-            ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
-            try
-            {
-                request = request with { Template = RasterPrediction.WithModelDefaults(template, predictor) };
-                var scenesDone = new Progress(o);
-                IReadOnlyList<SceneOutcome> outcomes;
-                using (var tiles = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
-                {
-                    outcomes = SceneListPrediction.Run(request, predictor, scenesDone, tiles, cancellationToken);
-                }
-
-                int failed = outcomes.Count(x => x.Status == "failed");
-                o.WriteLine($"scenes        {outcomes.Count(x => x.Status == "predicted")} predicted, {outcomes.Count(x => x.Status == "skipped")} skipped (mask exists), {failed} failed, of {outcomes.Count}" +
-                    (request.Shard is { } s ? $" in shard {s} ({scenes.Count} in the list)" : ""));
-                if (failed > 0)
-                {
-                    err.WriteLine($"error: {failed} scene(s) failed (listed above); fix them and run again with --skip-existing to finish the rest.");
-                    return ExitCodes.BadInput;
-                }
-
-                return ExitCodes.Success;
-            }
-            finally
-            {
-                (predictor as IDisposable)?.Dispose();
-            }
+            return ExitCodes.Success;
         }
-        catch (OperationCanceledException)
+        finally
         {
-            err.WriteLine("cancelled; masks already finished are kept, the one in progress was removed. Re-run with --skip-existing to finish.");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
-        {
-            err.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            (predictor as IDisposable)?.Dispose();
         }
     }
 

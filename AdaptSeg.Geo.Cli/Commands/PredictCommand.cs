@@ -140,67 +140,56 @@ internal sealed partial class PredictCommand
             Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite, Grid,
         };
         AddScaleOptions(command);
-        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => parse.GetValue(Inputs) is null ? Run(parse, factory, t) : RunScenes(parse, factory, t))));
+        command.SetAction((parse, token) => Task.FromResult(parse.GetValue(Inputs) is null
+            ? CommandErrors.Run(parse, token, t => Run(parse, factory, t), "cancelled; no output was written (partial files were removed).")
+            : CommandErrors.Run(parse, token, t => RunScenes(parse, factory, t), ScenesCancelled)));
         return command;
     }
 
     private static int Run(ParseResult parse, ITilePredictorFactory factory, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
+        PredictionRequest request = BuildRequest(parse, err, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
+        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+        request = RasterPrediction.WithModelDefaults(request, predictor);
         try
         {
-            PredictionRequest request = BuildRequest(parse, err, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
-            ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
-            request = RasterPrediction.WithModelDefaults(request, predictor);
-            try
+            if (predictor is OnnxTilePredictor { FixedSize: { } size } && (size.Height != request.Stitch.TileSize || size.Width != request.Stitch.TileSize))
             {
-                if (predictor is OnnxTilePredictor { FixedSize: { } size } && (size.Height != request.Stitch.TileSize || size.Width != request.Stitch.TileSize))
-                {
-                    throw new ArgumentException(
-                        $"'{parse.GetValue(Checkpoint)}' was exported for {size.Height}x{size.Width} tiles; predict with --tile-size {size.Height}, " +
-                        "or export it again with --dynamic-size (or pass the model.pth) for any tile size.");
-                }
-
-                PredictionSummary summary;
-                using (var progress = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
-                {
-                    summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
-                }
-
-                TextWriter o = parse.Out();
-                foreach (string warning in summary.Warnings)
-                {
-                    err.WriteLine($"warning: {warning}");
-                }
-
-                o.WriteLine($"grid          {summary.Grid}");
-                o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {FormatMegapixelsPerSecond(summary.MegapixelsPerSecond)} MPix/s)");
-                if (summary.ProbabilityPath is not null)
-                {
-                    o.WriteLine($"probabilities {summary.ProbabilityPath}");
-                }
-
-                if (summary.VectorPath is not null)
-                {
-                    o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
-                }
-
-                return ExitCodes.Success;
+                throw new ArgumentException(
+                    $"'{parse.GetValue(Checkpoint)}' was exported for {size.Height}x{size.Width} tiles; predict with --tile-size {size.Height}, " +
+                    "or export it again with --dynamic-size (or pass the model.pth) for any tile size.");
             }
-            finally
+
+            PredictionSummary summary;
+            using (var progress = new ProgressLine<StitchProgress>(err, "predict", p => (p.TilesDone, p.TileCount)))
             {
-                (predictor as IDisposable)?.Dispose();
+                summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
             }
+
+            TextWriter o = parse.Out();
+            foreach (string warning in summary.Warnings)
+            {
+                err.WriteLine($"warning: {warning}");
+            }
+
+            o.WriteLine($"grid          {summary.Grid}");
+            o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {FormatMegapixelsPerSecond(summary.MegapixelsPerSecond)} MPix/s)");
+            if (summary.ProbabilityPath is not null)
+            {
+                o.WriteLine($"probabilities {summary.ProbabilityPath}");
+            }
+
+            if (summary.VectorPath is not null)
+            {
+                o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
+            }
+
+            return ExitCodes.Success;
         }
-        catch (OperationCanceledException)
+        finally
         {
-            err.WriteLine("cancelled; no output was written (partial files were removed).");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
-        {
-            err.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            (predictor as IDisposable)?.Dispose();
         }
     }
 

@@ -45,50 +45,35 @@ internal sealed partial class PrepareCommand
     private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
         // Ctrl+C / SIGTERM cancel the work; process exit waits until the partial output is deleted.
-        return SignalCancellation.Run(cancellationToken, token => Prepare(parse, token));
+        return CommandErrors.Run(parse, cancellationToken, token => Prepare(parse, token), "prepare: cancelled; no output was written.");
     }
 
     private static int Prepare(ParseResult parse, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
-        try
+        PrepareConfig config = BuildConfig(parse);
+        var bar = new ProgressLine(err);
+        PreparedDataset dataset = DatasetPreparation.Run(new PreparationOptions
         {
-            PrepareConfig config = BuildConfig(parse);
-            var bar = new ProgressLine(err);
-            PreparedDataset dataset = DatasetPreparation.Run(new PreparationOptions
-            {
-                Config = config,
-                OutputFolder = parse.GetValue(Out)!.FullName,
-                Overwrite = parse.GetValue(Overwrite),
-                ConfigPath = parse.GetValue(Config)?.FullName,
-            }, bar, cancellationToken);
-            bar.Finish();
-            TextWriter o = parse.Out();
-            o.WriteLine($"prepared   {dataset.Folder}");
-            o.WriteLine($"grid       {(dataset.Epsg is int e ? $"EPSG:{e}" : "custom CRS")}, pixel {dataset.PixelSize.ToString("G", CultureInfo.InvariantCulture)}");
-            o.WriteLine($"classes    {string.Join(", ", dataset.ClassNames)}; {dataset.BandCount} band(s){(dataset.BandNames is { } n ? $" ({string.Join(", ", n)})" : "")}");
-            foreach (PreparedDomain d in new[] { dataset.Source, dataset.Target })
-            {
-                o.WriteLine($"{(d == dataset.Source ? "source" : "target"),-10} {d.Name}: {string.Join(", ", d.Scenes.Select(s => $"{s.Name} {s.Width}x{s.Height}"))}; " +
-                    $"mean [{string.Join(", ", d.Statistics.Mean.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}] " +
-                    $"std [{string.Join(", ", d.Statistics.Std.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}]{(d.LabelsForEvaluationOnly && d.Scenes.Any(s => s.LabelPath is not null) ? "; labels for evaluation only" : "")}");
-            }
+            Config = config,
+            OutputFolder = parse.GetValue(Out)!.FullName,
+            Overwrite = parse.GetValue(Overwrite),
+            ConfigPath = parse.GetValue(Config)?.FullName,
+        }, bar, cancellationToken);
+        bar.Finish();
+        TextWriter o = parse.Out();
+        o.WriteLine($"prepared   {dataset.Folder}");
+        o.WriteLine($"grid       {(dataset.Epsg is int e ? $"EPSG:{e}" : "custom CRS")}, pixel {dataset.PixelSize.ToString("G", CultureInfo.InvariantCulture)}");
+        o.WriteLine($"classes    {string.Join(", ", dataset.ClassNames)}; {dataset.BandCount} band(s){(dataset.BandNames is { } n ? $" ({string.Join(", ", n)})" : "")}");
+        foreach (PreparedDomain d in new[] { dataset.Source, dataset.Target })
+        {
+            o.WriteLine($"{(d == dataset.Source ? "source" : "target"),-10} {d.Name}: {string.Join(", ", d.Scenes.Select(s => $"{s.Name} {s.Width}x{s.Height}"))}; " +
+                $"mean [{string.Join(", ", d.Statistics.Mean.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}] " +
+                $"std [{string.Join(", ", d.Statistics.Std.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}]{(d.LabelsForEvaluationOnly && d.Scenes.Any(s => s.LabelPath is not null) ? "; labels for evaluation only" : "")}");
+        }
 
-            o.WriteLine($"tiles      {dataset.TileIndexPath}");
-            return ExitCodes.Success;
-        }
-        catch (OperationCanceledException)
-        {
-            err.WriteLine();
-            err.WriteLine("prepare: cancelled; no output was written.");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
-        {
-            err.WriteLine();
-            err.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        o.WriteLine($"tiles      {dataset.TileIndexPath}");
+        return ExitCodes.Success;
     }
 
     private static PrepareConfig BuildConfig(ParseResult parse)

@@ -91,51 +91,38 @@ internal sealed class PseudoLabelCommand
         {
             Checkpoints, Input, Output, Bands, TileSize, Overlap, Blend, BatchSize, Device, Grid, Method, Overwrite,
         };
-        command.SetAction((parse, token) => Task.FromResult(SignalCancellation.Run(token, t => Run(parse, t))));
+        command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written (partial files were removed).")));
         return command;
     }
 
     private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
-        try
+        PseudoLabelOptions options = BuildOptions(parse);
+        PseudoLabelResult result;
+        using (var progress = new ProgressLine<StitchProgress>(err, "pseudo-label", p => (p.TilesDone, p.TileCount)))
         {
-            PseudoLabelOptions options = BuildOptions(parse);
-            PseudoLabelResult result;
-            using (var progress = new ProgressLine<StitchProgress>(err, "pseudo-label", p => (p.TilesDone, p.TileCount)))
-            {
-                result = PseudoLabelGeneration.Run(options, progress, cancellationToken);
-            }
-
-            foreach (string warning in result.Warnings)
-            {
-                err.WriteLine($"warning: {warning}");
-            }
-
-            TextWriter o = parse.Out();
-            long labelled = result.KeptPerClass.Sum();
-            o.WriteLine($"pseudo-labels {result.OutputPath} ({result.Width}x{result.Height}, {result.Elapsed.TotalSeconds:F1} s)");
-            o.WriteLine($"grid          {result.Grid}");
-            o.WriteLine($"thresholds    {(result.Method == ThresholdMethod.Exact ? "exact" : "histogram")}");
-            for (int c = 0; c < result.ClassNames.Count; c++)
-            {
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {c,3} {result.ClassNames[c],-16} threshold {result.Thresholds[c]:F4}  predicted {result.PredictedPerClass[c],10}  kept {result.KeptPerClass[c],10}"));
-            }
-
-            o.WriteLine($"labelled      {labelled} pixels; ignored {result.Ignored} below threshold, {result.NoData} nodata");
-            return ExitCodes.Success;
+            result = PseudoLabelGeneration.Run(options, progress, cancellationToken);
         }
-        catch (OperationCanceledException)
+
+        foreach (string warning in result.Warnings)
         {
-            err.WriteLine("cancelled; no output was written (partial files were removed).");
-            return ExitCodes.Cancelled;
+            err.WriteLine($"warning: {warning}");
         }
-        catch (Exception e) when (CommandArguments.IsBadInput(e))
+
+        TextWriter o = parse.Out();
+        long labelled = result.KeptPerClass.Sum();
+        o.WriteLine($"pseudo-labels {result.OutputPath} ({result.Width}x{result.Height}, {result.Elapsed.TotalSeconds:F1} s)");
+        o.WriteLine($"grid          {result.Grid}");
+        o.WriteLine($"thresholds    {(result.Method == ThresholdMethod.Exact ? "exact" : "histogram")}");
+        for (int c = 0; c < result.ClassNames.Count; c++)
         {
-            err.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {c,3} {result.ClassNames[c],-16} threshold {result.Thresholds[c]:F4}  predicted {result.PredictedPerClass[c],10}  kept {result.KeptPerClass[c],10}"));
         }
+
+        o.WriteLine($"labelled      {labelled} pixels; ignored {result.Ignored} below threshold, {result.NoData} nodata");
+        return ExitCodes.Success;
     }
 
     private static PseudoLabelOptions BuildOptions(ParseResult parse)
