@@ -215,12 +215,7 @@ public static class MethodComparison
         RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => stage.Report("predict", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
     }
 
-    private static void Write(string path, string text)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Write(string path, string text) => Runtime.AtomicFile.WriteAllText(path, text);
 
     private sealed class Progress(IProgress<ComparisonProgress>? inner, int run, int runs, string row, int seed)
     {

@@ -115,8 +115,6 @@ public sealed record ShardManifest
     /// <summary>Writes the manifest under a temporary name and renames it to <paramref name="path"/>.</summary>
     public void Write(string path)
     {
-        string partial = path + ".partial";
-        File.WriteAllText(partial, JsonSerializer.Serialize(this, Json));
-        File.Move(partial, path, overwrite: true);
+        Runtime.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
     }
 }

@@ -76,7 +76,7 @@ public static class TrainingCheckpoint
         }
 
         Directory.Move(partial, final);
-        WriteAtomically(Path.Combine(checkpointsFolder, LatestFile), Path.GetFileName(final));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(checkpointsFolder, LatestFile), Path.GetFileName(final));
         Prune(checkpointsFolder, keep);
         return final;
     }
@@ -126,13 +126,6 @@ public static class TrainingCheckpoint
         return state;
     }
 
-    /// <summary>Writes text to a temporary file and renames it over <paramref name="path"/>.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
-    }
 
     /// <summary>
     /// Keeps the checkpoint <c>latest</c> names (always, whatever its iteration) and the newest others up to

@@ -80,7 +80,7 @@ public static class TrainingLog
     public static List<Entry> TruncateTo(string path, int nextIteration)
     {
         var kept = Read(path).Where(e => e.Iteration < nextIteration).ToList();
-        TrainingCheckpoint.WriteAtomically(path, string.Concat(kept.Select(e => Format(e) + "\n")));
+        Runtime.AtomicFile.WriteAllText(path, string.Concat(kept.Select(e => Format(e) + "\n")));
         return kept;
     }
 }

@@ -75,7 +75,7 @@ public sealed class TrainingSession
         }
 
         Directory.CreateDirectory(options.RunFolder);
-        TrainingCheckpoint.WriteAtomically(ConfigPath, options.ConfigJson);
+        Runtime.AtomicFile.WriteAllText(ConfigPath, options.ConfigJson);
         var history = TrainingLog.TruncateTo(options.LogPath, startIteration).Select(e => (e.Iteration, e.Losses)).ToList();
         var clock = Stopwatch.StartNew();
         string? lastCheckpoint = null;

@@ -46,24 +46,10 @@ internal static class PngFile
     internal static void Save(SKSurface surface, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.partial-{Guid.NewGuid().ToString("N")[..8]}.png");
-        try
-        {
-            using SKImage image = surface.Snapshot();
-            using SKData data = image.Encode(SKEncodedImageFormat.Png, 100)
-                ?? throw new InvalidOperationException($"SkiaSharp could not encode '{path}' as PNG.");
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                data.SaveTo(file);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        using SKImage image = surface.Snapshot();
+        using SKData data = image.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode '{path}' as PNG.");
+        Runtime.AtomicFile.Write(path, data.SaveTo);
     }
 
     /// <summary>A ScottPlot colour from bytes.</summary>

@@ -105,12 +105,7 @@ public sealed class CityscapesEvaluationResult
         Write(Path.Combine(directory, "iou.json"), ToJson() + Environment.NewLine);
     }
 
-    private static void Write(string path, string content)
-    {
-        string temporary = path + ".partial";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Write(string path, string content) => Runtime.AtomicFile.WriteAllText(path, content);
 
     private static string Percent(double value) =>
         double.IsNaN(value) ? "nan" : Math.Round(value * 100, 2).ToString("0.00", CultureInfo.InvariantCulture);

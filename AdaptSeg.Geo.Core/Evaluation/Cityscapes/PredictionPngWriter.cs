@@ -40,18 +40,6 @@ public static class PredictionPngWriter
 
     private static void SaveAtomically(Image image, string path)
     {
-        string temporary = Path.Combine(Path.GetDirectoryName(path)!, ".partial-" + Path.GetFileName(path));
-        try
-        {
-            image.SaveAsPng(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        Runtime.AtomicFile.Write(path, image.SaveAsPng);
     }
 }

@@ -31,24 +31,7 @@ public static class CheckpointWriter
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(content);
         string full = System.IO.Path.GetFullPath(path);
-        string folder = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
-            {
-                WriteArchive(file, ArchiveName(full), content, cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        Runtime.AtomicFile.Write(full, file => WriteArchive(file, ArchiveName(full), content, cancellationToken));
     }
 
     private static void WriteArchive(Stream file, string archive, IReadOnlyDictionary<string, object?> content, CancellationToken cancellationToken)
