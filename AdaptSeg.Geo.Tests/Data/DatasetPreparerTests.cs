@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Raster;
@@ -177,7 +178,7 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
     {
         using var temp = new TempDirectory();
         using var cts = new CancellationTokenSource();
-        var progress = new CancelAt(cts, "labels");
+        var progress = new SynchronousProgress<PrepareProgress>(p => { if (p.Stage == "labels") { cts.Cancel(); } });
         Assert.ThrowsAny<OperationCanceledException>(() => new DatasetPreparer(sample.Config).Run(temp.File("out"), false, progress, cts.Token));
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
@@ -360,15 +361,4 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
 
     private static string Polygon(double x0, double y0, double x1, double y1) =>
         FormattableString.Invariant($"{{\"type\":\"Polygon\",\"coordinates\":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}");
-
-    private sealed class CancelAt(CancellationTokenSource cts, string stage) : IProgress<PrepareProgress>
-    {
-        public void Report(PrepareProgress value)
-        {
-            if (value.Stage == stage)
-            {
-                cts.Cancel();
-            }
-        }
-    }
 }

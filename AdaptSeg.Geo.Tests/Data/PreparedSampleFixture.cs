@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Tests.TestSupport;
@@ -13,7 +14,7 @@ public sealed class PreparedSampleFixture : IDisposable
     {
         Config = PrepareConfigReader.Load(Path.Combine(TestPaths.RepoRoot, "sample-configs", "prepare-olinda-to-cbers.json"));
         var reports = new List<PrepareProgress>();
-        Dataset = new DatasetPreparer(Config).Run(temp.File("prepared"), progress: new ListProgress(reports));
+        Dataset = new DatasetPreparer(Config).Run(temp.File("prepared"), progress: new SynchronousProgress<PrepareProgress>(reports.Add));
         Reports = reports;
     }
 
@@ -24,9 +25,4 @@ public sealed class PreparedSampleFixture : IDisposable
     public IReadOnlyList<PrepareProgress> Reports { get; }
 
     public void Dispose() => temp.Dispose();
-
-    private sealed class ListProgress(List<PrepareProgress> list) : IProgress<PrepareProgress>
-    {
-        public void Report(PrepareProgress value) => list.Add(value);
-    }
 }

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
@@ -168,7 +169,7 @@ public sealed class RasterPredictionTests
             ProbabilityPath = temp.File("prob.tif"),
             Stitch = new StitchOptions { TileSize = 64, Overlap = 32, BatchSize = 1 },
         };
-        var progress = new Progress(p =>
+        var progress = new SynchronousProgress<StitchProgress>(p =>
         {
             if (p.RowsWritten > 100)
             {
@@ -195,10 +196,5 @@ public sealed class RasterPredictionTests
         var all = new byte[ds.Width * ds.Height];
         ds.Read<byte>(1, new PixelWindow(0, 0, ds.Width, ds.Height), all);
         return all;
-    }
-
-    private sealed class Progress(Action<StitchProgress> report) : IProgress<StitchProgress>
-    {
-        public void Report(StitchProgress value) => report(value);
     }
 }

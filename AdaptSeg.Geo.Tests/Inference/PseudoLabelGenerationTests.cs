@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
@@ -116,7 +117,7 @@ public sealed class PseudoLabelGenerationTests
         SyntheticScenes.Write(input, 150, 110, 30, Value);
         File.WriteAllText(temp.File("m.pth"), "x");
         using var cancel = new CancellationTokenSource();
-        var progress = new SyncProgress<StitchProgress>(p =>
+        var progress = new SynchronousProgress<StitchProgress>(p =>
         {
             if (p.TilesDone > 0)
             {
@@ -132,10 +133,5 @@ public sealed class PseudoLabelGenerationTests
         Assert.ThrowsAny<OperationCanceledException>(() => PseudoLabelGeneration.Run(options, new BandSoftmaxPredictor(3), Names, null, progress, cancel.Token));
 
         Assert.Equal(["m.pth", "target.tif"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-    }
-
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
@@ -140,7 +141,7 @@ public sealed class SlidingWindowPredictorTests
         using var input = GdalDataset.Open(Labels);
         using var cancel = new CancellationTokenSource();
         var stitcher = new SlidingWindowPredictor(input, [1], new OneHotBandPredictor(3), new StitchOptions { TileSize = 32, Overlap = 16, BatchSize = 1 });
-        var progress = new SyncProgress(p =>
+        var progress = new SynchronousProgress<StitchProgress>(p =>
         {
             if (p.TilesDone >= 3)
             {
@@ -177,10 +178,5 @@ public sealed class SlidingWindowPredictorTests
                 }
             }
         }
-    }
-
-    private sealed class SyncProgress(Action<StitchProgress> report) : IProgress<StitchProgress>
-    {
-        public void Report(StitchProgress value) => report(value);
     }
 }

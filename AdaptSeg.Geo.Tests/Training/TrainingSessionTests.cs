@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Training;
@@ -132,10 +133,4 @@ public sealed class TrainingSessionTests
         int start = resume ? session.Resume() : 0;
         return session.Run(start, progress, cancellationToken);
     }
-}
-
-/// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Runtime;
 using System.Text.Json;
 using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Evaluation;
@@ -39,7 +40,7 @@ public sealed class CityscapesEvaluatorTests
         var evaluator = new CityscapesEvaluator(ClassFromRedChannel, torch.CPU, Small(batchSize, output));
         var seen = new List<CityscapesEvaluationProgress>();
 
-        CityscapesEvaluationResult result = await evaluator.EvaluateAsync(new CityscapesDataset(root), new Collect(seen));
+        CityscapesEvaluationResult result = await evaluator.EvaluateAsync(new CityscapesDataset(root), new SynchronousProgress<CityscapesEvaluationProgress>(p => { lock (seen) { seen.Add(p); } }));
 
         // By hand (rows label, columns prediction):
         // image 0 predicted road:     64 road->road, 64 car->road
@@ -234,14 +235,4 @@ public sealed class CityscapesEvaluatorTests
         return root;
     }
 
-    private sealed class Collect(List<CityscapesEvaluationProgress> seen) : IProgress<CityscapesEvaluationProgress>
-    {
-        public void Report(CityscapesEvaluationProgress value)
-        {
-            lock (seen)
-            {
-                seen.Add(value);
-            }
-        }
-    }
 }
