@@ -74,7 +74,7 @@ public static class ClassPolygonizer
         Gdal.ClearError();
         IntPtr ds = GdalNative.GDALOpenEx(geoPackagePath, GdalNative.OfVector | GdalNative.OfVerbose, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
         Gdal.ThrowIf(ds == IntPtr.Zero, $"Could not open '{geoPackagePath}' as a GeoPackage.", geoPackagePath);
-        try
+        using (new GdalDatasetHandle(ds))
         {
             IntPtr layer = GdalNative.GDALDatasetGetLayerByName(ds, LayerName);
             if (layer == IntPtr.Zero)
@@ -87,7 +87,7 @@ public static class ClassPolygonizer
             GdalNative.OGR_L_ResetReading(layer);
             for (IntPtr feature; (feature = GdalNative.OGR_L_GetNextFeature(layer)) != IntPtr.Zero;)
             {
-                try
+                using (GdalOwnedHandle.Feature(feature))
                 {
                     IntPtr geometry = GdalNative.OGR_F_GetGeometryRef(feature);
                     var wkb = new byte[GdalNative.OGR_G_WkbSize(geometry)];
@@ -102,17 +102,9 @@ public static class ClassPolygonizer
                         GdalNative.OGR_F_GetFieldAsDouble(feature, 2),
                         reader.Read(wkb)));
                 }
-                finally
-                {
-                    GdalNative.OGR_F_Destroy(feature);
-                }
             }
 
             return polygons;
-        }
-        finally
-        {
-            GdalNative.GDALClose(ds);
         }
     }
 
@@ -131,7 +123,7 @@ public static class ClassPolygonizer
         Gdal.ClearError();
         IntPtr ds = GdalNative.GDALOpenEx(geoPackagePath, GdalNative.OfVector | GdalNative.OfVerbose, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
         Gdal.ThrowIf(ds == IntPtr.Zero, $"Could not open '{geoPackagePath}' as a GeoPackage.", geoPackagePath);
-        try
+        using (new GdalDatasetHandle(ds))
         {
             IntPtr layer = GdalNative.GDALDatasetGetLayerByName(ds, StylesTable);
             if (layer == IntPtr.Zero)
@@ -144,7 +136,7 @@ public static class ClassPolygonizer
             GdalNative.OGR_L_ResetReading(layer);
             for (IntPtr feature; (feature = GdalNative.OGR_L_GetNextFeature(layer)) != IntPtr.Zero;)
             {
-                try
+                using (GdalOwnedHandle.Feature(feature))
                 {
                     var row = new Dictionary<string, string>(StringComparer.Ordinal);
                     for (int i = 0; i < count; i++)
@@ -161,17 +153,9 @@ public static class ClassPolygonizer
                         return row;
                     }
                 }
-                finally
-                {
-                    GdalNative.OGR_F_Destroy(feature);
-                }
             }
 
             return null;
-        }
-        finally
-        {
-            GdalNative.GDALClose(ds);
         }
     }
 
@@ -185,7 +169,7 @@ public static class ClassPolygonizer
         GdalNative.OGR_L_ResetReading(source);
         for (IntPtr feature; (feature = GdalNative.OGR_L_GetNextFeature(source)) != IntPtr.Zero;)
         {
-            try
+            using (GdalOwnedHandle.Feature(feature))
             {
                 if ((written & 1023) == 0)
                 {
@@ -224,10 +208,6 @@ public static class ClassPolygonizer
                 WriteFeature(target, definition, writer.Write(polygon), value, legend.Entries[value].Name, polygon.Area);
                 written++;
             }
-            finally
-            {
-                GdalNative.OGR_F_Destroy(feature);
-            }
         }
 
         output.Commit();
@@ -237,7 +217,7 @@ public static class ClassPolygonizer
     private static unsafe void WriteFeature(IntPtr layer, IntPtr definition, byte[] wkb, int value, string name, double area)
     {
         IntPtr feature = GdalNative.OGR_F_Create(definition);
-        try
+        using (GdalOwnedHandle.Feature(feature))
         {
             GdalNative.OGR_F_SetFieldInteger(feature, 0, value);
             GdalNative.OGR_F_SetFieldString(feature, 1, name);
@@ -254,10 +234,6 @@ public static class ClassPolygonizer
             GdalNative.OGR_F_SetGeometryDirectly(feature, geometry);
             Gdal.ClearError();
             Gdal.ThrowIf(GdalNative.OGR_L_CreateFeature(layer, feature) != 0, "Could not write a polygon (disk full?).");
-        }
-        finally
-        {
-            GdalNative.OGR_F_Destroy(feature);
         }
     }
 
@@ -278,7 +254,7 @@ public static class ClassPolygonizer
         }
 
         IntPtr feature = GdalNative.OGR_F_Create(GdalNative.OGR_L_GetLayerDefn(styles));
-        try
+        using (GdalOwnedHandle.Feature(feature))
         {
             // QGIS finds a layer's default style by catalog = schema = '' (not NULL), table, geometry column and useAsDefault.
             string[] values = ["", "", LayerName, geometryColumn, LayerName, QgisStyle.CategorisedPolygons(legend, "class")];
@@ -294,10 +270,6 @@ public static class ClassPolygonizer
             Gdal.ClearError();
             Gdal.ThrowIf(GdalNative.OGR_L_CreateFeature(styles, feature) != 0, $"Could not write the layer style to '{output.Path}' (disk full?).", output.Path);
             output.Commit();
-        }
-        finally
-        {
-            GdalNative.OGR_F_Destroy(feature);
         }
     }
 
@@ -323,15 +295,17 @@ public static class ClassPolygonizer
     /// <summary>A GeoPackage being written; closes on dispose.</summary>
     private sealed class VectorFile : IDisposable
     {
-        private IntPtr handle;
+        private readonly GdalDatasetHandle dataset;
 
-        private VectorFile(IntPtr handle, string path)
+        private VectorFile(GdalDatasetHandle dataset, string path)
         {
-            this.handle = handle;
+            this.dataset = dataset;
             Path = path;
         }
 
         public string Path { get; }
+
+        private IntPtr Handle => !dataset.IsClosed ? dataset.DangerousGetHandle() : throw new ObjectDisposedException(Path);
 
         public static VectorFile Create(string path)
         {
@@ -343,34 +317,27 @@ public static class ClassPolygonizer
             }
 
             Gdal.ClearError();
-            IntPtr h = GdalNative.GDALCreate(driver, path, 0, 0, 0, (int)RasterDataType.Unknown, IntPtr.Zero);
-            Gdal.ThrowIf(h == IntPtr.Zero, $"Could not create the GeoPackage '{path}'.", path);
+            var h = new GdalDatasetHandle(GdalNative.GDALCreate(driver, path, 0, 0, 0, (int)RasterDataType.Unknown, IntPtr.Zero));
+            Gdal.ThrowIf(h.IsInvalid, $"Could not create the GeoPackage '{path}'.", path);
             return new VectorFile(h, path);
         }
 
         public IntPtr CreateLayer(string name, IntPtr srs, int geometryType)
         {
             Gdal.ClearError();
-            IntPtr layer = GdalNative.GDALDatasetCreateLayer(handle, name, srs, geometryType, IntPtr.Zero);
+            IntPtr layer = GdalNative.GDALDatasetCreateLayer(Handle, name, srs, geometryType, IntPtr.Zero);
             Gdal.ThrowIf(layer == IntPtr.Zero, $"Could not create layer '{name}' in '{Path}'.", Path);
             return layer;
         }
 
-        public void Begin() => GdalNative.GDALDatasetStartTransaction(handle, 0);
+        public void Begin() => GdalNative.GDALDatasetStartTransaction(Handle, 0);
 
         public void Commit()
         {
             Gdal.ClearError();
-            Gdal.ThrowIf(GdalNative.GDALDatasetCommitTransaction(handle) != 0, $"Could not write the polygons to '{Path}' (disk full?).", Path);
+            Gdal.ThrowIf(GdalNative.GDALDatasetCommitTransaction(Handle) != 0, $"Could not write the polygons to '{Path}' (disk full?).", Path);
         }
 
-        public void Dispose()
-        {
-            IntPtr h = Interlocked.Exchange(ref handle, IntPtr.Zero);
-            if (h != IntPtr.Zero)
-            {
-                GdalNative.GDALClose(h);
-            }
-        }
+        public void Dispose() => dataset.Dispose();
     }
 }

@@ -16,25 +16,20 @@ public static class GdalWarp
         var args = arguments.ToList();
         using var argv = new CStringList(args);
         Gdal.ClearError();
-        IntPtr options = GdalNative.GDALWarpAppOptionsNew(argv.Pointer, IntPtr.Zero);
-        Gdal.ThrowIf(options == IntPtr.Zero, $"Invalid warp options: {string.Join(' ', args)}.", destinationPath);
-        try
+        using var options = GdalOwnedHandle.WarpOptions(GdalNative.GDALWarpAppOptionsNew(argv.Pointer, IntPtr.Zero));
+        Gdal.ThrowIf(options.IsInvalid, $"Invalid warp options: {string.Join(' ', args)}.", destinationPath);
+        IntPtr* handles = stackalloc IntPtr[sources.Count];
+        for (int i = 0; i < sources.Count; i++)
         {
-            IntPtr* handles = stackalloc IntPtr[sources.Count];
-            for (int i = 0; i < sources.Count; i++)
-            {
-                handles[i] = sources[i].DangerousHandle;
-            }
+            handles[i] = sources[i].DangerousHandle;
+        }
 
-            IntPtr result = GdalNative.GDALWarp(destinationPath, IntPtr.Zero, sources.Count, handles, options, out int usageError);
-            Gdal.ThrowIf(result == IntPtr.Zero || usageError != 0,
-                $"Warping {string.Join(", ", sources.Select(s => $"'{s.Path}'"))} to '{destinationPath}' failed.", destinationPath);
-            GdalNative.GDALClose(result);
-            return GdalDataset.Open(destinationPath);
-        }
-        finally
+        using (var result = new GdalDatasetHandle(GdalNative.GDALWarp(destinationPath, IntPtr.Zero, sources.Count, handles, options.Pointer, out int usageError)))
         {
-            GdalNative.GDALWarpAppOptionsFree(options);
+            Gdal.ThrowIf(result.IsInvalid || usageError != 0,
+                $"Warping {string.Join(", ", sources.Select(s => $"'{s.Path}'"))} to '{destinationPath}' failed.", destinationPath);
         }
+
+        return GdalDataset.Open(destinationPath);
     }
 }

@@ -136,28 +136,22 @@ public static class GridWarper
         cancellationToken.ThrowIfCancellationRequested();
         using var argv = new CStringList(arguments);
         Gdal.ClearError();
-        IntPtr options = GdalNative.GDALWarpAppOptionsNew(argv.Pointer, IntPtr.Zero);
-        Gdal.ThrowIf(options == IntPtr.Zero, $"Invalid warp options: {string.Join(' ', arguments)}.", destinationPath);
+        using var options = GdalOwnedHandle.WarpOptions(GdalNative.GDALWarpAppOptionsNew(argv.Pointer, IntPtr.Zero));
+        Gdal.ThrowIf(options.IsInvalid, $"Invalid warp options: {string.Join(' ', arguments)}.", destinationPath);
         using var bridge = new GdalProgressBridge(progress, cancellationToken);
-        try
+        GdalNative.GDALWarpAppOptionsSetProgress(options.Pointer, GdalProgressBridge.Callback, bridge.Data);
+        IntPtr handle = source.DangerousHandle;
+        Gdal.ClearError();
+        bool failed;
+        int usageError;
+        using (var result = new GdalDatasetHandle(GdalNative.GDALWarp(destinationPath, IntPtr.Zero, 1, &handle, options.Pointer, out usageError)))
         {
-            GdalNative.GDALWarpAppOptionsSetProgress(options, GdalProgressBridge.Callback, bridge.Data);
-            IntPtr handle = source.DangerousHandle;
-            Gdal.ClearError();
-            IntPtr result = GdalNative.GDALWarp(destinationPath, IntPtr.Zero, 1, &handle, options, out int usageError);
-            if (result != IntPtr.Zero)
-            {
-                GdalNative.GDALClose(result);
-            }
+            failed = result.IsInvalid;
+        }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            Gdal.ThrowIf(result == IntPtr.Zero || usageError != 0,
-                $"Warping '{source.Path}' onto the grid ('{destinationPath}') failed: the file may be truncated or corrupt, or the output folder not writable.", source.Path);
-        }
-        finally
-        {
-            GdalNative.GDALWarpAppOptionsFree(options);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        Gdal.ThrowIf(failed || usageError != 0,
+            $"Warping '{source.Path}' onto the grid ('{destinationPath}') failed: the file may be truncated or corrupt, or the output folder not writable.", source.Path);
     }
 
     internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

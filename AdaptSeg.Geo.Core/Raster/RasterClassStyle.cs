@@ -19,9 +19,9 @@ public static class RasterClassStyle
         ArgumentNullException.ThrowIfNull(legend);
         IntPtr h = BandHandle(dataset, band);
 
-        IntPtr table = GdalNative.GDALCreateColorTable(GdalNative.GpiRgb);
-        try
+        using (var colours = GdalOwnedHandle.ColorTable(GdalNative.GDALCreateColorTable(GdalNative.GpiRgb)))
         {
+            IntPtr table = colours.Pointer;
             for (int i = 0; i < 256; i++)
             {
                 // Unused values are transparent black; nodata too.
@@ -37,10 +37,6 @@ public static class RasterClassStyle
 
             Gdal.ClearError();
             Gdal.ThrowIf(GdalNative.GDALSetRasterColorTable(h, table) != GdalNative.CeNone, $"Could not set the colour table of '{dataset.Path}'.", dataset.Path);
-        }
-        finally
-        {
-            GdalNative.GDALDestroyColorTable(table);
         }
 
         GdalNative.GDALSetRasterColorInterpretation(h, GdalNative.GciPaletteIndex);
@@ -67,9 +63,9 @@ public static class RasterClassStyle
 
         GdalNative.GDALSetMetadataItem(h, $"CLASS_{ClassLegend.NoData}", "nodata", null);
 
-        IntPtr rat = GdalNative.GDALCreateRasterAttributeTable();
-        try
+        using (var attributes = GdalOwnedHandle.AttributeTable(GdalNative.GDALCreateRasterAttributeTable()))
         {
+            IntPtr rat = attributes.Pointer;
             GdalNative.GDALRATCreateColumn(rat, "Value", GdalNative.GftInteger, GdalNative.GfuMinMax);
             GdalNative.GDALRATCreateColumn(rat, "Class", GdalNative.GftString, GdalNative.GfuName);
             GdalNative.GDALRATCreateColumn(rat, "Red", GdalNative.GftInteger, GdalNative.GfuRed);
@@ -89,10 +85,6 @@ public static class RasterClassStyle
 
             Gdal.ClearError();
             Gdal.ThrowIf(GdalNative.GDALSetDefaultRAT(h, rat) != GdalNative.CeNone, $"Could not set the attribute table of '{dataset.Path}'.", dataset.Path);
-        }
-        finally
-        {
-            GdalNative.GDALDestroyRasterAttributeTable(rat);
         }
     }
 

@@ -10,15 +10,15 @@ namespace AdaptSeg.Geo.Raster;
 /// </summary>
 public sealed class SpatialReference : IDisposable
 {
-    private IntPtr handle;
+    private readonly GdalOwnedHandle handle;
 
-    private SpatialReference(IntPtr handle)
+    private SpatialReference(GdalOwnedHandle handle)
     {
         this.handle = handle;
-        GdalNative.OSRSetAxisMappingStrategy(handle, GdalNative.OamsTraditionalGisOrder);
+        GdalNative.OSRSetAxisMappingStrategy(handle.Pointer, GdalNative.OamsTraditionalGisOrder);
     }
 
-    internal IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(SpatialReference));
+    internal IntPtr Handle => !handle.IsClosed ? handle.Pointer : throw new ObjectDisposedException(nameof(SpatialReference));
 
     /// <summary>From WKT as GDAL stores it in a raster. Throws when the text is empty or not a CRS.</summary>
     public static SpatialReference FromWkt(string wkt, string? sourcePath = null)
@@ -37,11 +37,11 @@ public sealed class SpatialReference : IDisposable
     public static SpatialReference FromUserInput(string definition, string? sourcePath = null)
     {
         Gdal.Initialize();
-        IntPtr h = GdalNative.OSRNewSpatialReference(null);
+        var h = GdalOwnedHandle.SpatialReference(GdalNative.OSRNewSpatialReference(null));
         Gdal.ClearError();
-        if (GdalNative.OSRSetFromUserInput(h, definition) != GdalNative.OgrErrNone)
+        if (GdalNative.OSRSetFromUserInput(h.Pointer, definition) != GdalNative.OgrErrNone)
         {
-            GdalNative.OSRDestroySpatialReference(h);
+            h.Dispose();
             string shown = definition.Length > 80 ? definition[..80] + "..." : definition;
             Gdal.ThrowIf(true,
                 $"'{shown}'{(sourcePath is null ? "" : $" (from '{sourcePath}')")} is not a coordinate reference system GDAL knows. Use an EPSG code such as EPSG:32725, or WKT.",
@@ -112,32 +112,18 @@ public sealed class SpatialReference : IDisposable
         }
 
         Gdal.ClearError();
-        IntPtr transformation = GdalNative.OCTNewCoordinateTransformation(Handle, target.Handle);
-        Gdal.ThrowIf(transformation == IntPtr.Zero, $"No coordinate transformation from {Describe()} to {target.Describe()}.");
-        try
+        using var transformation = GdalOwnedHandle.CoordinateTransformation(GdalNative.OCTNewCoordinateTransformation(Handle, target.Handle));
+        Gdal.ThrowIf(transformation.IsInvalid, $"No coordinate transformation from {Describe()} to {target.Describe()}.");
+        fixed (double* px = x)
+        fixed (double* py = y)
         {
-            fixed (double* px = x)
-            fixed (double* py = y)
-            {
-                Gdal.ClearError();
-                bool ok = GdalNative.OCTTransform(transformation, x.Length, px, py, null) != 0;
-                Gdal.ThrowIf(!ok, $"Transforming {x.Length} point(s) from {Describe()} to {target.Describe()} failed (points outside the CRS's area of use?).");
-            }
-        }
-        finally
-        {
-            GdalNative.OCTDestroyCoordinateTransformation(transformation);
+            Gdal.ClearError();
+            bool ok = GdalNative.OCTTransform(transformation.Pointer, x.Length, px, py, null) != 0;
+            Gdal.ThrowIf(!ok, $"Transforming {x.Length} point(s) from {Describe()} to {target.Describe()} failed (points outside the CRS's area of use?).");
         }
     }
 
-    public void Dispose()
-    {
-        IntPtr h = Interlocked.Exchange(ref handle, IntPtr.Zero);
-        if (h != IntPtr.Zero)
-        {
-            GdalNative.OSRDestroySpatialReference(h);
-        }
-    }
+    public void Dispose() => handle.Dispose();
 
     private int? ReadEpsg()
     {

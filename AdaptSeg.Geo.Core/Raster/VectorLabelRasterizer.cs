@@ -29,7 +29,7 @@ public static class VectorLabelRasterizer
         Gdal.ClearError();
         IntPtr source = GdalNative.GDALOpenEx(vectorPath, GdalNative.OfVector | GdalNative.OfVerbose, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
         Gdal.ThrowIf(source == IntPtr.Zero, $"Could not open '{vectorPath}' as vectors: is it a readable GeoPackage or GeoJSON file?", vectorPath);
-        try
+        using (new GdalDatasetHandle(source))
         {
             IntPtr layer = FindLayer(source, layerName, vectorPath);
             string layerNameFound = Marshal.PtrToStringUTF8(GdalNative.OGR_L_GetName(layer)) ?? "";
@@ -68,18 +68,10 @@ public static class VectorLabelRasterizer
 
             cancellationToken.ThrowIfCancellationRequested();
             IntPtr reprojected = VectorTranslate(source, translate, vectorPath);
-            try
+            using (new GdalDatasetHandle(reprojected))
             {
                 BurnInto(reprojected, frame, destinationPath, vectorPath);
             }
-            finally
-            {
-                GdalNative.GDALClose(reprojected);
-            }
-        }
-        finally
-        {
-            GdalNative.GDALClose(source);
         }
 
         using GdalDataset written = GdalDataset.Open(destinationPath, update: true);
@@ -111,7 +103,7 @@ public static class VectorLabelRasterizer
         GdalNative.OGR_L_ResetReading(layer);
         for (IntPtr feature; (feature = GdalNative.OGR_L_GetNextFeature(layer)) != IntPtr.Zero;)
         {
-            try
+            using (GdalOwnedHandle.Feature(feature))
             {
                 if (GdalNative.OGR_F_IsFieldSetAndNotNull(feature, field) == 0)
                 {
@@ -128,10 +120,6 @@ public static class VectorLabelRasterizer
                 {
                     outside.Add(value);
                 }
-            }
-            finally
-            {
-                GdalNative.OGR_F_Destroy(feature);
             }
         }
 
@@ -152,15 +140,11 @@ public static class VectorLabelRasterizer
         Gdal.ClearError();
         IntPtr options = GdalNative.GDALVectorTranslateOptionsNew(argv.Pointer, IntPtr.Zero);
         Gdal.ThrowIf(options == IntPtr.Zero, $"Invalid vector options: {string.Join(' ', arguments)}.", path);
-        try
+        using (GdalOwnedHandle.VectorTranslateOptions(options))
         {
             IntPtr result = GdalNative.GDALVectorTranslate("adaptseg-labels", IntPtr.Zero, 1, &source, options, out int usageError);
             Gdal.ThrowIf(result == IntPtr.Zero || usageError != 0, $"Could not reproject the vectors of '{path}' to the grid CRS.", path);
             return result;
-        }
-        finally
-        {
-            GdalNative.GDALVectorTranslateOptionsFree(options);
         }
     }
 
@@ -179,19 +163,12 @@ public static class VectorLabelRasterizer
         Gdal.ClearError();
         IntPtr options = GdalNative.GDALRasterizeOptionsNew(argv.Pointer, IntPtr.Zero);
         Gdal.ThrowIf(options == IntPtr.Zero, $"Invalid rasterize options: {string.Join(' ', arguments)}.", path);
-        try
+        using (GdalOwnedHandle.RasterizeOptions(options))
         {
             IntPtr result = GdalNative.GDALRasterize(destinationPath, IntPtr.Zero, vectors, options, out int usageError);
-            if (result != IntPtr.Zero)
-            {
-                GdalNative.GDALClose(result);
-            }
+            new GdalDatasetHandle(result).Dispose(); // closes it (nothing when GDAL returned none)
 
             Gdal.ThrowIf(result == IntPtr.Zero || usageError != 0, $"Rasterising the labels of '{path}' to '{destinationPath}' failed.", path);
-        }
-        finally
-        {
-            GdalNative.GDALRasterizeOptionsFree(options);
         }
     }
 

@@ -28,21 +28,9 @@ public static class VrtBuilder
         using var argv = new CStringList(arguments);
         using var names = new CStringList(sources);
         Gdal.ClearError();
-        IntPtr options = GdalNative.GDALBuildVRTOptionsNew(argv.Pointer, IntPtr.Zero);
-        Gdal.ThrowIf(options == IntPtr.Zero, $"Invalid gdalbuildvrt options: {string.Join(' ', arguments)}.", destination);
-        try
-        {
-            IntPtr result = GdalNative.GDALBuildVRT(destination, sources.Count, IntPtr.Zero, names.Pointer, options, out int usageError);
-            if (result != IntPtr.Zero)
-            {
-                GdalNative.GDALClose(result);
-            }
-
-            Gdal.ThrowIf(result == IntPtr.Zero || usageError != 0, $"Could not build a VRT over {string.Join(", ", sources.Select(s => $"'{s}'"))}.", destination);
-        }
-        finally
-        {
-            GdalNative.GDALBuildVRTOptionsFree(options);
-        }
+        using var options = GdalOwnedHandle.BuildVrtOptions(GdalNative.GDALBuildVRTOptionsNew(argv.Pointer, IntPtr.Zero));
+        Gdal.ThrowIf(options.IsInvalid, $"Invalid gdalbuildvrt options: {string.Join(' ', arguments)}.", destination);
+        using var result = new GdalDatasetHandle(GdalNative.GDALBuildVRT(destination, sources.Count, IntPtr.Zero, names.Pointer, options.Pointer, out int usageError));
+        Gdal.ThrowIf(result.IsInvalid || usageError != 0, $"Could not build a VRT over {string.Join(", ", sources.Select(s => $"'{s}'"))}.", destination);
     }
 }

@@ -21,21 +21,11 @@ internal sealed class VirtualRaster : IDisposable
         string path = NewPath();
         using var argv = new CStringList(arguments);
         Gdal.ClearError();
-        IntPtr options = GdalNative.GDALTranslateOptionsNew(argv.Pointer, IntPtr.Zero);
-        Gdal.ThrowIf(options == IntPtr.Zero, $"Invalid translate options: {string.Join(' ', arguments)}.", source.Path);
-        try
+        using (var options = GdalOwnedHandle.TranslateOptions(GdalNative.GDALTranslateOptionsNew(argv.Pointer, IntPtr.Zero)))
         {
-            IntPtr result = GdalNative.GDALTranslate(path, source.DangerousHandle, options, out int usageError);
-            if (result != IntPtr.Zero)
-            {
-                GdalNative.GDALClose(result);
-            }
-
-            Gdal.ThrowIf(result == IntPtr.Zero || usageError != 0, $"Could not select bands from '{source.Path}'.", source.Path);
-        }
-        finally
-        {
-            GdalNative.GDALTranslateOptionsFree(options);
+            Gdal.ThrowIf(options.IsInvalid, $"Invalid translate options: {string.Join(' ', arguments)}.", source.Path);
+            using var result = new GdalDatasetHandle(GdalNative.GDALTranslate(path, source.DangerousHandle, options.Pointer, out int usageError));
+            Gdal.ThrowIf(result.IsInvalid || usageError != 0, $"Could not select bands from '{source.Path}'.", source.Path);
         }
 
         return new VirtualRaster(path);
