@@ -9,10 +9,17 @@ namespace AdaptSeg.Geo.Training;
 /// </summary>
 public static class TrainingLog
 {
-    /// <summary>One line of the log.</summary>
-    public sealed record Entry(int Iteration, double SegAux, double SegMain, double AdvAux, double AdvMain, double DiscAux, double DiscMain, double LearningRate, double Seconds)
+    /// <summary>
+    /// One line of the log: the six AdaptSegNet losses, the learning rate and the seconds of the
+    /// iteration, then the entropy term and the target segmentation loss on pseudo-labels (0 when
+    /// off; absent in logs of older builds, read as 0).
+    /// </summary>
+    public sealed record Entry(int Iteration, double SegAux, double SegMain, double AdvAux, double AdvMain, double DiscAux, double DiscMain, double LearningRate, double Seconds,
+        double EntAux = 0, double EntMain = 0, double TargetSegAux = 0, double TargetSegMain = 0)
     {
-        public StepLosses Losses => new(SegAux, SegMain, AdvAux, AdvMain, DiscAux, DiscMain);
+        /// <summary>The iteration's losses.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public StepLosses Losses => new(SegAux, SegMain, AdvAux, AdvMain, DiscAux, DiscMain, EntAux, EntMain, TargetSegAux, TargetSegMain);
     }
 
     // A diverged iteration's NaN or infinite losses are logged too ("NaN", "Infinity"), before the run stops.

@@ -98,7 +98,7 @@ public sealed class TrainingSession
                 double seconds = (clock.Elapsed - started).TotalSeconds;
                 double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power);
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
-                    losses.DiscAux, losses.DiscMain, rate, seconds)));
+                    losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain)));
                 log.Flush();
                 if (!losses.AllFinite)
                 {

@@ -8,6 +8,35 @@ public sealed class TrainingLogTests
     private static string Line(int i) => TrainingLog.Format(new TrainingLog.Entry(i, 1, 2, 3, 4, 5, 6, 0.1, 0.5));
 
     [Fact]
+    public void Format_EntropyAndPseudoLabelLosses_ReadBackAndNaNKept()
+    {
+        using var temp = new TempDirectory();
+        string log = temp.File("log.jsonl");
+        var entry = new TrainingLog.Entry(7, 1, 2, 3, 4, 5, 6, 0.1, 0.5, EntAux: 0.25, EntMain: double.NaN, TargetSegAux: 0.125, TargetSegMain: 0.0625);
+        File.WriteAllText(log, TrainingLog.Format(entry) + "\n");
+
+        TrainingLog.Entry read = Assert.Single(TrainingLog.Read(log));
+
+        Assert.Equal((0.25, 0.125, 0.0625), (read.EntAux, read.TargetSegAux, read.TargetSegMain));
+        Assert.True(double.IsNaN(read.EntMain));
+        Assert.Equal(new StepLosses(1, 2, 3, 4, 5, 6, 0.25, double.NaN, 0.125, 0.0625), read.Losses);
+        Assert.DoesNotContain("\"losses\"", File.ReadAllText(log));
+    }
+
+    [Fact]
+    public void Read_LineOfAnOlderBuild_EntropyAndPseudoLabelLossesAreZero()
+    {
+        using var temp = new TempDirectory();
+        string log = temp.File("log.jsonl");
+        File.WriteAllText(log, "{\"iteration\":0,\"segAux\":1,\"segMain\":2,\"advAux\":3,\"advMain\":4,\"discAux\":5,\"discMain\":6,\"learningRate\":0.1,\"seconds\":0.5," +
+            "\"losses\":{\"segAux\":1,\"segMain\":2,\"advAux\":3,\"advMain\":4,\"discAux\":5,\"discMain\":6,\"entAux\":0,\"entMain\":0,\"targetSegAux\":0,\"targetSegMain\":0}}\n");
+
+        TrainingLog.Entry read = Assert.Single(TrainingLog.Read(log));
+
+        Assert.Equal(new StepLosses(1, 2, 3, 4, 5, 6), read.Losses);
+    }
+
+    [Fact]
     public void Read_TornFinalLine_EntriesBeforeItAndTheLineReported()
     {
         using var temp = new TempDirectory();
