@@ -5,39 +5,39 @@ using static TorchSharp.torch;
 namespace AdaptSeg.Geo.Models;
 
 /// <summary>
-/// Runs a <see cref="Conv2d"/> so that its backward pass on the CPU gives correct gradients
-/// whatever its number of output channels.
+/// Runs a <see cref="Conv2d"/> so that its values and gradients on the CPU are correct whatever
+/// its numbers of input and output channels.
 /// </summary>
 /// <remarks>
 /// <para>
-/// libtorch 2.10's CPU convolutions go through oneDNN 3.7.1. In the backward pass oneDNN reorders the
-/// output gradient into a channel-blocked layout (blocks of 16 channels with AVX-512, 8 with AVX2).
-/// When the output channel count is not a multiple of the block, the padding channels of that
-/// buffer are not always zeroed. They hold whatever the freed memory held before, which may be NaN
-/// bit patterns (a freed byte label buffer full of 255s, for example). Multiplied by the zero
-/// padding of the weights, a NaN turns the whole input gradient into NaN.
+/// libtorch 2.10's CPU convolutions go through oneDNN 3.7.1, which reorders activations and
+/// gradients into a channel-blocked layout (blocks of 16 channels with AVX-512, 8 with AVX2). When
+/// a channel count is not a multiple of the block, the padding channels of the reordered buffer
+/// are not always zeroed: the input in the forward pass, the output gradient in the backward pass.
+/// They hold whatever freed memory held before, which may be NaN. Multiplied by the zero padding
+/// of the weights, a NaN turns the whole output or input gradient into NaN.
 /// </para>
 /// <para>
-/// We measured this on this project's machines: the heads (one output channel per class) and the
-/// discriminator's one-channel classifier gave a non-finite input gradient in up to 90 % of
-/// backward passes after freed memory had been filled with NaNs. Training then stopped with a
-/// non-finite loss at its second iteration, at random. With 16, 32 or 64 output channels the same
-/// test never failed, and disabling oneDNN removed the failures but made training 1.3 to 2 times
-/// slower. <c>OneDnnSafeConvolutionTests</c> repeats that measurement.
+/// Measured on this project's machine after filling freed memory with NaN: with input or output
+/// channel counts that are not a multiple of 16, a bare <c>Conv2d</c> gave non-finite values or
+/// gradients in up to every pass (3 to 17 channels: 25 of 25; 3 to 2: 23 of 25; 19 to 32, in the
+/// forward pass: up to 6 of 30); with multiples of 16 it never did. Training stopped with a NaN
+/// loss at its second iteration, at random. Disabling oneDNN also removed the failures but made a
+/// training pass 1.3 to 2.1 times slower. <c>OneDnnSafeConvolutionTests</c> repeats the check.
 /// </para>
 /// <para>
-/// This runs such a convolution with its weights (and bias) padded with zero filters up to a
-/// multiple of 16 output channels, then keeps the real channels. The extra channels compute zeros
-/// and receive zero gradient; the real channels' values and gradients are the same convolution.
-/// oneDNN pads to 16 internally anyway, so the cost is about the same. It applies only where the
-/// fault can occur: on the CPU, in a floating-point type oneDNN runs (float32, bfloat16, float16),
-/// with autograd recording. Float64 runs (the reference comparisons), inference and CUDA are
-/// unchanged.
+/// This runs the convolution with zero channels added up to a multiple of 16: input channels
+/// (zero planes in the input, zero weights for them) always, output channels (zero filters, then
+/// only the real channels kept) while autograd records. The extra channels contribute and receive
+/// zeros, so values and gradients are those of the convolution; oneDNN pads to the block
+/// internally anyway, so the cost is about the same. It applies only where the fault can occur:
+/// on the CPU, in a type oneDNN runs (float32, bfloat16, float16). Float64 runs (the reference
+/// comparisons) and CUDA are unchanged.
 /// </para>
 /// </remarks>
 public static class OneDnnSafeConvolution
 {
-    /// <summary>The channel block the output channels are padded to (AVX-512's; a multiple of AVX2's 8).</summary>
+    /// <summary>The channel block the channels are padded to (AVX-512's; a multiple of AVX2's 8).</summary>
     public const long ChannelBlock = 16;
 
     /// <summary>The convolution of <paramref name="input"/> by <paramref name="convolution"/>, safe from oneDNN's unzeroed channel padding.</summary>
