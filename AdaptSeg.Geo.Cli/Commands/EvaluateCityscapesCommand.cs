@@ -111,6 +111,13 @@ internal sealed class EvaluateCityscapesCommand
         string? listPath = parse.GetValue(List);
         IReadOnlyList<string>? names = listPath is null ? null : ImageList.Read(listPath);
         var dataset = new CityscapesDataset(root, parse.GetValue(Split)!, names);
+        var inputs = new List<(string, string)> { ("--checkpoint", checkpointPath) };
+        if (listPath is not null)
+        {
+            inputs.Add(("--list", listPath));
+        }
+
+        CityscapesOutputGuard.Check(dataset, parse.GetValue(Out)!, inputs);
         torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
 
         using var model = new DeepLabMulti(CityscapesLabels.ClassCount, 3, DeepLabMulti.BlocksForDepth(depth));

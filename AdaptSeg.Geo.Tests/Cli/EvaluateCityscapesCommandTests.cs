@@ -65,6 +65,32 @@ public sealed class EvaluateCityscapesCommandTests
         Assert.Contains("conv1.weight", error);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OutIsTheImageFolder_Exits2AndTheImageIsUnchanged(bool throughLink)
+    {
+        using var temp = new TempDirectory();
+        CityscapesDatasetTests.WritePair(temp.File("cs"), "val", "c/c_1", 4, 2);
+        string imageFolder = Path.Combine(temp.File("cs"), "leftImg8bit", "val", "c");
+        string image = Path.Combine(imageFolder, "c_1_leftImg8bit.png");
+        byte[] before = File.ReadAllBytes(image);
+        File.WriteAllText(temp.File("model.pth"), "not read: the outputs are checked first");
+        string output = imageFolder;
+        if (throughLink)
+        {
+            output = temp.File("predictions");
+            Directory.CreateSymbolicLink(output, imageFolder);
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("evaluate-cityscapes", "--checkpoint", temp.File("model.pth"), "--cityscapes", temp.File("cs"), "--out", output, "--device", "cpu");
+
+        Assert.Equal(2, code);
+        Assert.Contains("would replace the image", error);
+        Assert.Contains("c_1_leftImg8bit.png", error);
+        Assert.Equal(before, File.ReadAllBytes(image));
+    }
+
     [Fact]
     [Trait("Category", "Slow")]
     public async Task FormulaWeightedCheckpoint_RunsEndToEndAndWritesPngsAndTable()
