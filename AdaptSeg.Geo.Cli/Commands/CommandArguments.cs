@@ -1,3 +1,5 @@
+using AdaptSeg.Geo.Inference;
+
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary>Parsing of list-valued options and the mapping of failures to "bad input" (exit 2).</summary>
@@ -31,6 +33,25 @@ internal static class CommandArguments
 
         return bands;
     }
+
+    /// <summary>The value of --blend: 'hann' or 'center-crop' (also 'centre-crop'), any case.</summary>
+    public static BlendMode ParseBlend(string text) => text.ToLowerInvariant() switch
+    {
+        "hann" => BlendMode.Hann,
+        "center-crop" or "centre-crop" => BlendMode.CenterCrop,
+        var other => throw new ArgumentException($"--blend '{other}' is not known; use hann or center-crop."),
+    };
+
+    /// <summary>The overlap when --overlap is not given: half the tile with Hann blending, an eighth with center-crop.</summary>
+    public static int DefaultOverlap(BlendMode blend, int tile) => blend == BlendMode.Hann ? tile / 2 : tile / 8;
+
+    /// <summary>The value of --grid: 'input' or 'model', any case.</summary>
+    public static PredictionGrid ParseGrid(string text) => text.ToLowerInvariant() switch
+    {
+        "input" => PredictionGrid.Input,
+        "model" => PredictionGrid.Model,
+        var other => throw new ArgumentException($"--grid '{other}' is not known; use input or model."),
+    };
 
     /// <summary>
     /// Whether an exception means the user's input, configuration or environment is wrong (exit 2) rather than a bug:

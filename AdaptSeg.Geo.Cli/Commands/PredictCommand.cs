@@ -212,12 +212,7 @@ internal sealed partial class PredictCommand
             input = ResolveInput(parse, input, CancellationToken.None);
         }
 
-        BlendMode blend = parse.GetValue(Blend)!.ToLowerInvariant() switch
-        {
-            "hann" => BlendMode.Hann,
-            "center-crop" or "centre-crop" => BlendMode.CenterCrop,
-            var other => throw new ArgumentException($"--blend '{other}' is not known; use hann or center-crop."),
-        };
+        BlendMode blend = CommandArguments.ParseBlend(parse.GetValue(Blend)!);
         int tile = parse.GetValue(TileSize);
         int? givenOverlap = parse.GetValue(Overlap);
         if (tile < 16 || givenOverlap is { } o0 && (o0 < 0 || o0 >= tile))
@@ -236,7 +231,7 @@ internal sealed partial class PredictCommand
             }
         }
 
-        int overlap = givenOverlap is { } o1 ? Math.Min(o1, tile - 1) : blend == BlendMode.Hann ? tile / 2 : tile / 8;
+        int overlap = givenOverlap is { } o1 ? Math.Min(o1, tile - 1) : CommandArguments.DefaultOverlap(blend, tile);
 
         var stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = parse.GetValue(BatchSize) };
         stitch.Validate();
@@ -286,12 +281,7 @@ internal sealed partial class PredictCommand
             VectorPath = vectors,
             VectorOptions = polygons,
             Shard = shard,
-            Grid = parse.GetValue(Grid)!.ToLowerInvariant() switch
-            {
-                "input" => Inference.PredictionGrid.Input,
-                "model" => Inference.PredictionGrid.Model,
-                var other => throw new ArgumentException($"--grid '{other}' is not known; use input or model."),
-            },
+            Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
         };
     }
 

@@ -127,14 +127,9 @@ internal sealed class PseudoLabelCommand
 
     private static PseudoLabelOptions BuildOptions(ParseResult parse)
     {
-        BlendMode blend = parse.GetValue(Blend)!.ToLowerInvariant() switch
-        {
-            "hann" => BlendMode.Hann,
-            "center-crop" or "centre-crop" => BlendMode.CenterCrop,
-            var other => throw new ArgumentException($"--blend '{other}' is not known; use hann or center-crop."),
-        };
+        BlendMode blend = CommandArguments.ParseBlend(parse.GetValue(Blend)!);
         int tile = parse.GetValue(TileSize);
-        int overlap = parse.GetValue(Overlap) ?? (blend == BlendMode.Hann ? tile / 2 : tile / 8);
+        int overlap = parse.GetValue(Overlap) ?? CommandArguments.DefaultOverlap(blend, tile);
         if (tile < 16 || overlap < 0 || overlap >= tile)
         {
             throw new ArgumentException($"--tile-size {tile} with --overlap {overlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
@@ -149,12 +144,7 @@ internal sealed class PseudoLabelCommand
             Bands = bands is null ? null : CommandArguments.ParseBands(bands, "--bands"),
             Device = parse.GetValue(Device)!,
             Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = parse.GetValue(BatchSize) },
-            Grid = parse.GetValue(Grid)!.ToLowerInvariant() switch
-            {
-                "input" => PredictionGrid.Input,
-                "model" => PredictionGrid.Model,
-                var other => throw new ArgumentException($"--grid '{other}' is not known; use input or model."),
-            },
+            Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
             Method = parse.GetValue(Method)!.ToLowerInvariant() switch
             {
                 "auto" => null,
