@@ -126,7 +126,6 @@ public static class TrainingCheckpoint
         return state;
     }
 
-
     /// <summary>
     /// Keeps the checkpoint <c>latest</c> names (always, whatever its iteration) and the newest others up to
     /// <paramref name="keep"/> in all; deletes the rest.
