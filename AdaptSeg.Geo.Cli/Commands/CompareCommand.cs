@@ -4,6 +4,7 @@ using System.Globalization;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Experiments;
 using AdaptSeg.Geo.Runtime;
 
 namespace AdaptSeg.Geo.Cli.Commands;

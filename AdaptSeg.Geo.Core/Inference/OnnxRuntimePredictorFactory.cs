@@ -1,16 +1,14 @@
-using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Onnx;
-using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Cli.Commands;
+namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// <c>predict --engine onnxruntime</c>: a <c>.onnx</c> written by <c>adaptseg export onnx</c> runs
 /// as it is (statistics and class names from its metadata); a model.pth is exported in memory
 /// (main head, opset 17, never written to disk) and run by ONNX Runtime.
 /// </summary>
-internal sealed class OnnxRuntimePredictorFactory : ITilePredictorFactory
+public sealed class OnnxRuntimePredictorFactory : ITilePredictorFactory
 {
     /// <summary>Normalise with the source statistics instead of the target's (a model.pth only).</summary>
     public bool UseSourceStatistics { get; init; }

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Training;
 using AdaptSeg.Geo.Visualisation;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Experiments;
 
 /// <summary>
 /// <c>adaptseg compare</c>: trains every row (source-only, adaptation presets) for every seed on one

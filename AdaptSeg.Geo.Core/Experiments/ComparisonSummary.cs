@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Experiments;
 
 /// <summary>
 /// One row of a comparison over the seeds: mean and sample standard deviation (n-1; 0 for one seed)

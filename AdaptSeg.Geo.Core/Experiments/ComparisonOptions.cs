@@ -1,6 +1,6 @@
 using AdaptSeg.Geo.Inference;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Experiments;
 
 /// <summary>
 /// What <see cref="MethodComparison"/> runs: every row (method) for every seed on one prepared pair,

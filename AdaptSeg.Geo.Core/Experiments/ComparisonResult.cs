@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace AdaptSeg.Geo.Evaluation;
+namespace AdaptSeg.Geo.Experiments;
 
 /// <summary>
 /// What a comparison measured: every run and, per row, mean ± standard deviation over the seeds and
