@@ -39,7 +39,7 @@ public static class OnnxModelExport
             var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
             var (resolution, note) = ResolutionMetres(description.TrainingGrid);
             var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
-                resolutionMetres: resolution, bandNames: description.BandNames);
+                resolutionMetres: resolution, bandNames: description.BandNames, outputCount: request.Heads == OnnxHeads.Both ? 2 : 1);
             var options = new OnnxExportOptions
             {
                 Heads = request.Heads,

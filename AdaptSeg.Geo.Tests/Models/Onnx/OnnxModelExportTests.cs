@@ -110,6 +110,23 @@ public sealed class OnnxModelExportTests
     }
 
     [Fact]
+    public void Run_BothHeads_ClassNamesPerOutputAndPredictReadsTheMainHeads()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = SaveFormulaModel(temp.Path);
+        string output = temp.File("model.onnx");
+        OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output, Heads = OnnxHeads.Both, DynamicSize = true });
+
+        using (var session = new InferenceSession(output))
+        {
+            Assert.Equal(2, JsonSerializer.Deserialize<Dictionary<string, string>[]>(session.ModelMetadata.CustomMetadataMap["class_names"])!.Length);
+        }
+
+        using var predictor = AdaptSeg.Geo.Inference.OnnxTilePredictor.FromFile(output);
+        Assert.Equal(["water", "vegetation", "other"], predictor.ClassNames);
+    }
+
+    [Fact]
     public void Run_OutputExists_RefusesWithoutOverwriteAndKeepsTheFile()
     {
         using var temp = new TempDirectory();
