@@ -22,6 +22,8 @@ internal sealed class CompareCommand
     /// <summary>The rows of --quick.</summary>
     internal static readonly IReadOnlyList<string> QuickRows = [ComparisonOptions.SourceOnly, "adaptsegnet", "advent+minent", "fda", ComparisonOptions.SelfTraining];
 
+    private static readonly Option<string[]> Set = TrainCommand.SetOption();
+
     private static readonly Option<string?> Config = new("--config", "-c")
     {
         Description = "Experiment file whose hyperparameters every row uses (default: sample-configs/landcover-demo.json, the light network).",
@@ -82,7 +84,7 @@ internal sealed class CompareCommand
             "(fixed before the run; target labels only score), predict and score the target, and report mean ± std of target mIoU " +
             "and per-class IoU and the paired per-seed difference to adaptsegnet, as a Markdown table, JSON and a PNG chart.")
         {
-            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, Device, Quick, Repository,
+            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, Device, Quick, Repository, Set,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -104,6 +106,8 @@ internal sealed class CompareCommand
         string? repository = null;
         string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
             : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), "sample-configs", "landcover-demo.json");
+        IReadOnlyList<ConfigOverride> sets = TrainCommand.ParseSets(parse, Set);
+        _ = JsonConfigReader.Read<ExperimentConfig>(config, sets); // a bad file or --set fails before anything is prepared or trained
         string prepared;
         if (parse.GetValue(Prepared) is { } p)
         {
@@ -140,6 +144,7 @@ internal sealed class CompareCommand
             Iterations = parse.GetValue(Iterations) ?? (quick ? 10 : null),
             TileSize = parse.GetValue(TileSize) ?? (quick ? 64 : null),
             Device = parse.GetValue(Device)!,
+            Set = sets,
         };
         o.WriteLine($"Comparing {rows.Count} rows x {seeds.Count} seeds: {string.Join(", ", rows)}; seeds {string.Join(", ", seeds)}");
         var progressBar = ConsoleProgressBar.ForStandardError(parse.Err(), "compare    ");

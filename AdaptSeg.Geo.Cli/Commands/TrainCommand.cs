@@ -60,13 +60,29 @@ internal sealed class TrainCommand
             " (see docs/training.md). Not with --mode source-only.",
     };
 
+    /// <summary>Shared with <c>compare</c>: <c>--set key.path=value</c>, repeatable.</summary>
+    internal static Option<string[]> SetOption() => new("--set")
+    {
+        Description = "Override one key of the experiment file: --set training.learningRate=1e-3 --set training.lambdaAdv=[0.0002,0.001]. " +
+            "A dot path as the file spells its keys (camelCase; a number indexes an array) and a JSON value (a word that is not JSON is a string). " +
+            "Repeatable; checked exactly as the file is, and recorded in the run's config.json.",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The <c>--set</c> values, parsed.</summary>
+    internal static IReadOnlyList<ConfigOverride> ParseSets(ParseResult parse, Option<string[]> option) =>
+        (parse.GetValue(option) ?? []).Select(ConfigOverride.Parse).ToList();
+
+    private static readonly Option<string[]> Set = SetOption();
+
     public static Command Create()
     {
         var command = new Command("train", "Train the DeepLab-v2 multi-level network on prepared source tiles (labelled) and target tiles " +
             "(unlabelled), with output-space adversarial adaptation (or source-only). Writes atomic checkpoints, a per-iteration log, " +
             "a loss plot and the final model.pth; Ctrl+C saves a checkpoint, --resume continues exactly.")
         {
-            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode, Method,
+            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode, Method, Set,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -92,7 +108,8 @@ internal sealed class TrainCommand
             throw new ArgumentException($"--method '{method}' is not a preset; use one of {string.Join(", ", AdaptationPresets.Names)}.");
         }
 
-        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart));
+        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart),
+            ParseSets(parse, Set));
         return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 }
@@ -107,9 +124,10 @@ internal static class TrainRunner
 
     public sealed record Result(bool Cancelled, string ModelPath, string RunFolder, TimeSpan Elapsed, double LoaderWaitFraction, StepLosses? LastLosses);
 
-    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false)
+    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false,
+        IReadOnlyList<ConfigOverride>? sets = null)
     {
-        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath) with { Overrides = overrides, Resume = resume, Restart = restart });
+        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath, sets ?? []) with { Overrides = overrides, Resume = resume, Restart = restart });
         Experiment experiment = run.Experiment;
         string folder = experiment.RunOptions.RunFolder;
         if (resume)

@@ -64,7 +64,7 @@ public static class MethodComparison
                 prepared.Folder);
         }
 
-        ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig);
+        ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig, options.Set);
         int iterations = options.Iterations ?? config.Training.Iterations;
         int tile = options.TileSize ?? config.Data.TileSize;
         string experiment = WriteExperiment(options, config, tile);
