@@ -17,7 +17,7 @@ internal sealed partial class PredictCommand
     {
         Description = "Predict one shard: K/N (K from 0 to N-1) predicts the K-th block of tile rows (plus the overlapping tiles above it) and writes " +
             "<output stem>.shard-K-of-N.tif with a manifest .json next to it; 'adaptseg mosaic' joins them into a mask equal to a single run's. " +
-            "'auto' takes K from SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN, divided by SLURM_ARRAY_TASK_STEP) or JOB_COMPLETION_INDEX, with N from --shards. " +
+            "'auto' takes K from SLURM_ARRAY_TASK_ID (submit --array=0-(N-1); re-run a failed shard with --array=K) or JOB_COMPLETION_INDEX, with N from --shards. " +
             "With --inputs the scene list is split instead: scene i belongs to shard i mod N.",
     };
 
