@@ -24,7 +24,7 @@ internal sealed class TrainCommand
 
     private static readonly Option<bool> Restart = new("--restart")
     {
-        Description = "Start over in a run folder that already holds a run: the old run (checkpoints/, log.jsonl, losses.png, model.pth, config.json) is moved aside to '<folder>.previous-<date>-<time>', never deleted.",
+        Description = "Start over in a run folder that already holds a run: the old run (checkpoints/, log.jsonl, losses.png, quicklook.png, TensorBoard event files, model.pth, config.json) is moved aside to '<folder>.previous-<date>-<time>', never deleted.",
     };
 
     private static readonly Option<string?> Output = new("--output", "-o")
