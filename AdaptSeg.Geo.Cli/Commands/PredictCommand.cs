@@ -185,6 +185,11 @@ internal sealed partial class PredictCommand
                 o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
             }
 
+            if (request.StacItem && request.Shard is null)
+            {
+                o.WriteLine($"STAC Item     {PredictionStacItem.PathFor(summary.MaskPath)}");
+            }
+
             return ExitCodes.Success;
         }
         finally
@@ -206,10 +211,12 @@ internal sealed partial class PredictCommand
     private static PredictionRequest BuildRequest(ParseResult parse, TextWriter err, string input, string output, bool checkInput)
     {
         ShardAssignment? shard = ParseShard(parse);
+        string asGiven = input;
+        bool isItem = false;
         if (checkInput)
         {
             OutputGuard.ThrowIfNotUtf8("--input", input);
-            input = ResolveInput(parse, input, CancellationToken.None);
+            (input, isItem) = ResolveInput(parse, input, CancellationToken.None);
         }
 
         BlendMode blend = CommandArguments.ParseBlend(parse.GetValue(Blend)!);
@@ -263,6 +270,11 @@ internal sealed partial class PredictCommand
                    ("the shard manifest", ShardFiles.ManifestPath(output, shard.Index, shard.Count))];
             string maskPath = shard is null ? output : ShardFiles.ShardPath(output, shard.Index, shard.Count);
             outputs.Add(("the QGIS style of --output", QgisStyle.SidecarPathFor(Path.GetFullPath(maskPath))));
+            if (shard is null && !parse.GetValue(NoStac))
+            {
+                outputs.Add(("the STAC Item of --output", PredictionStacItem.PathFor(output)));
+            }
+
             OutputGuard.Check([("--input", input), ("--checkpoint", parse.GetValue(Checkpoint))], outputs, parse.GetValue(Overwrite));
         }
 
@@ -282,6 +294,9 @@ internal sealed partial class PredictCommand
             VectorOptions = polygons,
             Shard = shard,
             Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
+            StacItem = !parse.GetValue(NoStac),
+            StacSource = checkInput ? asGiven : null,
+            StacSourceIsItem = isItem,
         };
     }
 

@@ -63,6 +63,8 @@ public static class RasterPrediction
             ? null
             : new ProbabilityRasterWriter(ShardNamed(request.ProbabilityPath), grid, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
+        string? sourceItem = request.StacItem && assigned is null && request.StacSourceIsItem ? StacItemRaster.ReadItem(request.StacSource!, cancellationToken) : null;
+        using var stac = request.StacItem && assigned is null ? new PendingOutput(PredictionStacItem.PathFor(request.MaskPath)) : null;
         IPredictionSink sink = plan.Wrap(probabilities is null ? mask : new CompositeSink([mask, probabilities]), predictor.ClassCount);
 
         try
@@ -88,9 +90,15 @@ public static class RasterPrediction
             throw Named(e, [mask.Output, probabilities?.Output, vectors]);
         }
 
+        if (stac is not null)
+        {
+            File.WriteAllText(stac.TemporaryPath, PredictionStacItem.Build(grid, mask.Path, stac.FinalPath, legend, request.MaskOptions.Cog,
+                request.StacSource ?? request.InputPath, sourceItem, probabilities?.Path, vectors?.FinalPath, DateTimeOffset.UtcNow));
+        }
+
         // All or nothing: if one rename fails, the outputs already renamed are taken back.
         cancellationToken.ThrowIfCancellationRequested();
-        PendingOutput.CommitAll([.. mask.Outputs, probabilities?.Output, vectors]);
+        PendingOutput.CommitAll([.. mask.Outputs, probabilities?.Output, vectors, stac]);
 
         if (shard is not null)
         {

@@ -39,7 +39,7 @@ public sealed class ExportCommandTests(ITestOutputHelper log)
         Assert.Equal(2, code);
         Assert.Contains("--tile-size 512", error);
         Assert.False(File.Exists(temp.File("m.tif")));
-        Assert.Equal(["model.onnx", "model.pth"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(["model.onnx", "model.pth", "model.stac.json"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
     }
 
     [Theory]

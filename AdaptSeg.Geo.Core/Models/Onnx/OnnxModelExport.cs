@@ -30,7 +30,8 @@ public static class OnnxModelExport
 
         string output = Path.GetFullPath(request.OutputPath);
         // By file identity (links included): the .onnx is never the model it is exported from.
-        OutputGuard.Check([("--checkpoint", request.CheckpointPath)], [("--output", request.OutputPath)], request.Overwrite);
+        string? itemPath = request.StacItem ? OnnxStacItem.PathFor(output) : null;
+        OutputGuard.Check([("--checkpoint", request.CheckpointPath)], [("--output", request.OutputPath), ("the STAC Item of --output", itemPath)], request.Overwrite);
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
         var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);
@@ -54,9 +55,16 @@ public static class OnnxModelExport
                 model.WriteTo(stream);
             }
 
+            using var item = itemPath is null ? null : new PendingOutput(itemPath);
+            if (item is not null)
+            {
+                File.WriteAllText(item.TemporaryPath, OnnxStacItem.Build(output, itemPath!, description, statistics, domain, request.Heads,
+                    options.InputSize, DateTimeOffset.UtcNow));
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            pending.Commit();
-            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note);
+            PendingOutput.CommitAll([pending, item]);
+            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note) { StacItemPath = itemPath };
         }
     }
 
