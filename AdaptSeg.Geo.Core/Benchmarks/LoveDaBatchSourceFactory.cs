@@ -4,7 +4,7 @@ using AdaptSeg.Geo.Training;
 
 namespace AdaptSeg.Geo.Benchmarks;
 
-/// <summary>LoveDA as training data (<see cref="DataConfig.LoveDA"/>): see <see cref="LoveDaBatchSource"/>.</summary>
+/// <summary>LoveDA as training data (<see cref="DataConfig.Loveda"/>): see <see cref="LoveDaBatchSource"/>.</summary>
 public sealed class LoveDaBatchSourceFactory : IBatchSourceFactory
 {
     /// <summary>The one instance (it holds no state).</summary>
@@ -14,12 +14,12 @@ public sealed class LoveDaBatchSourceFactory : IBatchSourceFactory
     public string Kind => "LoveDA (data.loveda)";
 
     /// <inheritdoc />
-    public bool Handles(DataConfig data) => data.LoveDA is not null;
+    public bool Handles(DataConfig data) => data.Loveda is not null;
 
     /// <inheritdoc />
     public TrainingData Open(ExperimentConfig config, string baseFolder, string configPath)
     {
-        LoveDaDataConfig d = config.Data.LoveDA!;
+        LoveDaDataConfig d = config.Data.Loveda!;
         string root = ExperimentConfigValidator.Resolve(baseFolder, d.Root);
         try
         {

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace AdaptSeg.Geo.Config;
 
 /// <summary>
@@ -37,8 +35,7 @@ public sealed record DataConfig
     public string? Cityscapes { get; init; }
 
     /// <summary>LoveDA Rural/Urban (its own folder layout), for the land-cover benchmark.</summary>
-    [JsonPropertyName("loveda")]
-    public LoveDaDataConfig? LoveDA { get; init; }
+    public LoveDaDataConfig? Loveda { get; init; }
 
     /// <summary>Source crop/resize size [width, height] for the benchmark (the paper: 1280x720).</summary>
     public IReadOnlyList<int>? SourceSize { get; init; }

@@ -21,7 +21,7 @@ public static class ExperimentConfigValidator
         bool prepared = d.Prepared is not null;
         bool gta5Cityscapes = d.Gta5 is not null || d.Cityscapes is not null;
         bool benchmark = !prepared;
-        if ((prepared ? 1 : 0) + (gta5Cityscapes ? 1 : 0) + (d.LoveDA is null ? 0 : 1) != 1)
+        if ((prepared ? 1 : 0) + (gta5Cityscapes ? 1 : 0) + (d.Loveda is null ? 0 : 1) != 1)
         {
             p.Add("$.data: give exactly one kind of data: 'prepared' (a folder from adaptseg prepare), both 'gta5' and 'cityscapes', or 'loveda'.");
         }
@@ -31,7 +31,7 @@ public static class ExperimentConfigValidator
             p.Add($"$.data.prepared: folder '{Resolve(baseFolder, d.Prepared!)}' does not exist. Run 'adaptseg prepare' first.");
         }
 
-        if (d.LoveDA is { } loveda)
+        if (d.Loveda is { } loveda)
         {
             CheckLoveDa(loveda, baseFolder, p);
         }
