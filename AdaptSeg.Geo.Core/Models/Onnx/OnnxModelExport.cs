@@ -31,7 +31,8 @@ public static class OnnxModelExport
         string output = Path.GetFullPath(request.OutputPath);
         // By file identity (links included): the .onnx is never the model it is exported from.
         string? itemPath = request.StacItem ? OnnxStacItem.PathFor(output) : null;
-        OutputGuard.Check([("--checkpoint", request.CheckpointPath)], [("--output", request.OutputPath), ("the STAC Item of --output", itemPath)], request.Overwrite);
+        OutputGuard.Check([("OnnxExportRequest.CheckpointPath", request.CheckpointPath)],
+            [("OnnxExportRequest.OutputPath", request.OutputPath), ("the STAC Item of OnnxExportRequest.OutputPath", itemPath)], request.Overwrite, "OnnxExportRequest.Overwrite");
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
         var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);
