@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
@@ -15,9 +16,9 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 public sealed class DeepLabOnnxExporterTests
 {
     /// <summary>A light network with the formula weights (non-trivial batch norms to fold).</summary>
-    internal static DeepLabMulti FormulaNetwork(int classes = 3, int bands = 3, bool allBranches = false)
+    internal static DeepLabMulti FormulaNetwork(int classes = 3, int bands = 3, bool allBranches = false, DeepLabOptions? options = null)
     {
-        var network = new DeepLabMulti(classes, bands, [1, 1, 1, 1], new DeepLabOptions { Width = 8, AsppAllBranches = allBranches });
+        var network = new DeepLabMulti(classes, bands, [1, 1, 1, 1], (options ?? new DeepLabOptions()) with { Width = 8, AsppAllBranches = allBranches });
         FormulaWeights.Apply(network);
         using (no_grad())
         {
@@ -68,6 +69,29 @@ public sealed class DeepLabOnnxExporterTests
         Assert.All(actual, p => Assert.InRange(p, 0f, 1f));
         // Not a uniform output: the classes really differ, so agreement means something.
         Assert.True(expected.Max() - expected.Min() > 0.05, $"probabilities span only {expected.Min()}..{expected.Max()}");
+    }
+
+    [Theory]
+    [InlineData(8, 77, 96)]
+    [InlineData(16, 61, 50)]
+    public void Build_TorchvisionBackbone_OrtProbabilitiesEqualTorchSharpWithin1e4(int outputStride, int height, int width)
+    {
+        var options = new DeepLabOptions { Backbone = BackboneKind.TorchvisionResNet, OutputStride = outputStride };
+        using var network = FormulaNetwork(options: options);
+        var statistics = new BandStatistics([100, 90, 110], [40, 35, 45]);
+        using var torchPredictor = new NetworkTilePredictor(network, statistics, CPU);
+        using var onnxPredictor = OnnxTilePredictor.FromNetwork(network, statistics);
+        float[] input = FormulaTiles(2, 3, height, width);
+        var expected = new float[2 * 3 * height * width];
+        var actual = new float[expected.Length];
+        torchPredictor.Predict(input, 2, height, width, expected);
+        onnxPredictor.Predict(input, 2, height, width, actual);
+
+        double maxDiff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(maxDiff <= 1e-4, $"max |ORT - TorchSharp| = {maxDiff:E2}");
+        Assert.True(expected.Max() - expected.Min() > 0.05, $"probabilities span only {expected.Min()}..{expected.Max()}");
+        ModelProto model = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
+        Assert.Equal(0, Assert.Single(model.Graph.Node, n => n.OpType == "MaxPool").Attribute.Single(a => a.Name == "ceil_mode").I);
     }
 
     internal static int[] Argmax(float[] probabilities, int batch, int classes, int plane)
