@@ -80,6 +80,27 @@ public sealed class ModelCommandTests
         Assert.Contains("bands         13 (input channels of conv1)", output13);
     }
 
+    [Theory]
+    [InlineData(AdaptSeg.Geo.Config.BackboneKind.TorchvisionResNet, "torchvision-style ResNet (stride on the 3x3 convolution), as the adaptseg model's description records")]
+    [InlineData(AdaptSeg.Geo.Config.BackboneKind.DeepLabV2ResNet, "DeepLab-v2 (Caffe-style ResNet: stride on the 1x1 convolution), as the adaptseg model's description records")]
+    public async Task Info_AdaptsegModel_BackboneAsItsDescriptionRecords(AdaptSeg.Geo.Config.BackboneKind backbone, string family)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("model.pth");
+        var description = new AdaptSeg.Geo.Models.ModelDescription { Classes = ["a", "b"], InputBands = 4, Blocks = [1, 1, 1, 1], Width = 8, Backbone = backbone };
+        using (var network = description.CreateNetwork())
+        {
+            AdaptSeg.Geo.Models.ModelPackage.Save(path, network, description);
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync("model", "info", path);
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains($"backbone      {family}", output);
+        Assert.Contains("bands         4 (input channels of conv1)", output);
+        Assert.Contains(backbone == AdaptSeg.Geo.Config.BackboneKind.TorchvisionResNet ? "on torchvision's ResNet (" : "network       DeepLab-v2 multi-level (", output);
+    }
+
     [Fact]
     public async Task Info_WrittenCheckpoint_ShowsWrapperAndMetadata()
     {

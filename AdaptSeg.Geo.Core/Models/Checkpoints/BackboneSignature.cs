@@ -48,8 +48,11 @@ public sealed partial record BackboneSignature(
     public const string StemKey = "conv1.weight";
 
     /// <summary>The signature of a state dict given by key names and shapes, in file order.</summary>
+    /// <param name="entries">Key names and shapes, in file order.</param>
+    /// <param name="declaredBackbone">The backbone a file records about itself (an adaptseg model's description:
+    /// <c>deeplabv2-resnet</c> or <c>torchvision-resnet</c>), which then gives the family; null to tell it from the keys.</param>
     /// <exception cref="CheckpointException">Several stems at the same depth of nesting (two networks in one file): the prefixes are named.</exception>
-    public static BackboneSignature Detect(IReadOnlyList<(string Key, long[] Shape)> entries)
+    public static BackboneSignature Detect(IReadOnlyList<(string Key, long[] Shape)> entries, string? declaredBackbone = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         string? prefix = FindPrefix(entries);
@@ -102,6 +105,8 @@ public sealed partial record BackboneSignature(
         long[]? fc = shapes.TryGetValue("fc.weight", out long[]? weight) ? weight : shapes.GetValueOrDefault("fc.bias");
         (string family, bool? deepLab) = prefix is null
             ? ("no ResNet stem (no 4-D 7x7 conv1.weight) found", (bool?)null)
+            : declaredBackbone == "torchvision-resnet" ? ("torchvision-style ResNet (stride on the 3x3 convolution), as the adaptseg model's description records", false)
+            : declaredBackbone is not null ? ("DeepLab-v2 (Caffe-style ResNet: stride on the 1x1 convolution), as the adaptseg model's description records", true)
             : heads ? ("DeepLab-v2 (Caffe-style ResNet: stride on the 1x1 convolution), told by its ASPP heads layer5/layer6", true)
             : prefix == "Scale." ? ("DeepLab-v2 (Caffe-style ResNet: stride on the 1x1 convolution), told by the 'Scale.' prefix of the Caffe conversion", true)
             : fc is { Length: > 0 } ? ($"torchvision-style ResNet (stride on the 3x3 convolution), told by its ImageNet classifier fc ({fc[0]} classes)", false)

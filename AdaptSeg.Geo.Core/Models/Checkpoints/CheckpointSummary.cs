@@ -76,9 +76,10 @@ public sealed record CheckpointSummary(
         long parameters = state.Values.Where(t => t.is_floating_point()).Sum(t => t.numel());
         BackboneSignature? backbone = null;
         string? problem = null;
+        string? declared = DeclaredBackbone(checkpoint);
         try
         {
-            backbone = BackboneSignature.Detect([.. state.Select(kv => (kv.Key, kv.Value.shape))]);
+            backbone = BackboneSignature.Detect([.. state.Select(kv => (kv.Key, kv.Value.shape))], declared);
         }
         catch (CheckpointException e)
         {
@@ -86,6 +87,11 @@ public sealed record CheckpointSummary(
         }
 
         var (kind, classes, from, heads) = Recognise(shapes);
+        if (declared == "torchvision-resnet")
+        {
+            kind = kind.Replace("DeepLab-v2 multi-level (", "DeepLab-v2 multi-level on torchvision's ResNet (", StringComparison.Ordinal);
+        }
+
         if (classes is null && backbone?.Prefix is not null)
         {
             kind = "ResNet backbone without segmentation heads (see backbone below)";
@@ -98,6 +104,29 @@ public sealed record CheckpointSummary(
             Backbone = backbone,
             BackboneProblem = problem,
         };
+    }
+
+    /// <summary>The backbone an adaptseg model file records (absent in older ones: deeplabv2-resnet); null for any other file.</summary>
+    private static string? DeclaredBackbone(Checkpoint checkpoint)
+    {
+        if (!checkpoint.Entries.TryGetValue("format", out object? format) || format as string != ModelPackage.FormatName
+            || !checkpoint.Entries.TryGetValue("description", out object? text) || text is not string json)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("backbone", out var backbone) && backbone.ValueKind == System.Text.Json.JsonValueKind.String
+                ? backbone.GetString()
+                : "deeplabv2-resnet";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static (string Kind, int? Classes, string? From, List<KeyValuePair<string, long[]>> Heads) Recognise(Dictionary<string, long[]> shapes)
