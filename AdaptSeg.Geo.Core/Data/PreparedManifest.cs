@@ -56,10 +56,10 @@ internal sealed record ManifestDomain
     /// <summary>"training" for the source, "evaluation-only" for the target.</summary>
     public required string LabelsUse { get; init; }
 
-    public required IReadOnlyList<ManifestScene> Scenes { get; init; }
-
     /// <summary>The domain's band names in channel order; null when the config named none (manifests before per-domain names: see <see cref="PreparedManifest.BandNames"/>).</summary>
     public IReadOnlyList<string>? BandNames { get; init; }
+
+    public required IReadOnlyList<ManifestScene> Scenes { get; init; }
 }
 
 internal sealed record ManifestScene
