@@ -175,7 +175,8 @@ public static class ModelInit
 
         if (options.InitBands is null && ours is not null)
         {
-            notes.Add("model.init.bands is not given, so conv1's channels were taken by position; name them (ImageNet weights: [\"red\", \"green\", \"blue\"]) to map by name.");
+            notes.Add("model.init.bands is not given, so conv1's channels were taken by position; name the file's channels in its order to map by name " +
+                "(torchvision's and timm's ImageNet weights: [\"red\", \"green\", \"blue\"]; the Caffe-converted DeepLab-v2 initialisation: [\"blue\", \"green\", \"red\"]).");
         }
         else if (options.InitBands is not null && ours is null)
         {
