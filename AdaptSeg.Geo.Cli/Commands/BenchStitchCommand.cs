@@ -14,7 +14,7 @@ namespace AdaptSeg.Geo.Cli.Commands;
 /// <summary>
 /// <c>adaptseg bench stitch</c> (and <c>bench predict</c> with the network): throughput of everything in prediction except the network
 /// (read tiles, blend, argmax, write the compressed mask) on a large synthetic raster, with a
-/// model-free predictor whose cost is negligible. To be merged under <c>bench</c> as <c>bench stitch</c>.
+/// model-free predictor whose cost is negligible.
 /// </summary>
 internal sealed class BenchStitchCommand
 {

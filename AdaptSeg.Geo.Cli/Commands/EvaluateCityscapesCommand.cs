@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AdaptSeg.Geo.Benchmarks;
-using AdaptSeg.Geo.Evaluation.Cityscapes;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
 using AdaptSeg.Geo.Runtime;
@@ -151,7 +150,7 @@ internal sealed class EvaluateCityscapesCommand
         };
         var evaluator = new CityscapesEvaluator(batch => MainHead(model, batch), device, options);
         var progress = new ProgressLine(err);
-        CityscapesEvaluationResult result = await evaluator.EvaluateAsync(dataset, progress, cancellationToken);
+        BenchmarkEvaluationResult result = await evaluator.EvaluateAsync(dataset, progress, cancellationToken);
         progress.Finish();
 
         TextWriter o = parse.Out();

@@ -1,11 +1,8 @@
 using System.CommandLine;
-using System.Runtime.CompilerServices;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
-
-[assembly: InternalsVisibleTo("AdaptSeg.Geo.Tests")]
 
 namespace AdaptSeg.Geo.Cli.Commands;
 

@@ -88,7 +88,7 @@ public sealed partial class DatasetPreparer
                 if (labels is not null)
                 {
                     string labelInput = scene.Config.Labels!;
-                    if (VectorLabelRasterizer.IsVectorPath(labelInput))
+                    if (SceneConfig.IsVectorFile(labelInput))
                     {
                         labelResampling = "rasterize";
                         Guard(() => VectorLabelRasterizer.Rasterize(labelInput, scene.Config.LabelLayer, scene.Config.LabelField!, config.Classes, frame, labels, assume, cancellationToken));
@@ -247,7 +247,7 @@ public sealed partial class DatasetPreparer
                 }
             }
 
-            if (scene.Config.Labels is string labels && !VectorLabelRasterizer.IsVectorPath(labels))
+            if (scene.Config.Labels is string labels && !SceneConfig.IsVectorFile(labels))
             {
                 using GdalDataset label = GdalDataset.Open(labels);
                 using SpatialReference _ = GridWarper.CrsOf(label, assume);

@@ -62,7 +62,7 @@ public sealed class TrainingRun : IDisposable
         }
 
         string configPath = Path.GetFullPath(request.ConfigPath);
-        Experiment experiment = Experiment.Create(request.Config, configPath, request.Overrides);
+        Experiment experiment = Experiment.Create(request.Config, configPath, request.Overrides, request.DataSources);
         try
         {
             return Prepare(experiment, configPath, request);

@@ -96,7 +96,7 @@ public sealed class TrainingSession
                 StepLosses losses = Step(iteration, batches);
                 history.Add((iteration, losses));
                 double seconds = (clock.Elapsed - started).TotalSeconds;
-                double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power);
+                double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power, trainer.Settings.WarmupIterations);
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
                     losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain)));
                 log.Flush();

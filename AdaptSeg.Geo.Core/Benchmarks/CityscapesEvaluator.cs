@@ -1,9 +1,9 @@
 using System.Threading.Channels;
-using AdaptSeg.Geo.Benchmarks;
+using AdaptSeg.Geo.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// Scores a segmentation network on Cityscapes exactly as the reference <c>evaluate_cityscapes.py</c>
@@ -44,7 +44,7 @@ public sealed class CityscapesEvaluator
     /// Scores every image of <paramref name="dataset"/> (which must have labels). Writes the PNGs and
     /// the IoU table when <see cref="CityscapesEvaluationOptions.OutputDirectory"/> is set.
     /// </summary>
-    public async Task<CityscapesEvaluationResult> EvaluateAsync(
+    public async Task<BenchmarkEvaluationResult> EvaluateAsync(
         CityscapesDataset dataset,
         IProgress<CityscapesEvaluationProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -100,7 +100,7 @@ public sealed class CityscapesEvaluator
             await DrainAsync(producer, queue.Reader, writes).ConfigureAwait(false);
         }
 
-        var result = new CityscapesEvaluationResult(matrix, CityscapesLabels.ClassNames, done);
+        var result = new BenchmarkEvaluationResult(matrix, CityscapesLabels.ClassNames, done);
         if (outputDirectory is not null)
         {
             result.WriteFiles(outputDirectory);

@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace AdaptSeg.Geo.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// Writes a prediction as the reference does: <c>&lt;name&gt;.png</c> (8-bit grey, the trainId per pixel)

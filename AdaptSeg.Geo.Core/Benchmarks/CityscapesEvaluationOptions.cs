@@ -1,4 +1,4 @@
-namespace AdaptSeg.Geo.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// Settings of a GTA5→Cityscapes evaluation. The defaults are the reference's: the network sees

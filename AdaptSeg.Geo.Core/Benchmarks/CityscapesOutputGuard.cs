@@ -1,8 +1,7 @@
-using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Runtime;
 
-namespace AdaptSeg.Geo.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
 /// Refuses an evaluation whose outputs would replace one of its inputs. The prediction PNGs are

@@ -1,6 +1,5 @@
-using AdaptSeg.Geo.Benchmarks;
 
-namespace AdaptSeg.Geo.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>The Cityscapes colours of the 19 trainIds (as the reference <c>evaluate_cityscapes.py</c>); anything else is black.</summary>
 public static class CityscapesPalette

@@ -2,18 +2,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AdaptSeg.Geo.Evaluation;
 
-namespace AdaptSeg.Geo.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
-/// The outcome of a Cityscapes evaluation: the one confusion matrix over all images, IoU per class
-/// (<c>diag / (row + col - diag)</c>, NaN for a class absent from labels and predictions) and mIoU
-/// (numpy's nanmean), as the reference <c>compute_iou.py</c>.
+/// The outcome of a benchmark evaluation (Cityscapes, LoveDA): the one confusion matrix over all images,
+/// IoU per class (<c>diag / (row + col - diag)</c>, NaN for a class absent from labels and predictions)
+/// and mIoU (numpy's nanmean), as the reference <c>compute_iou.py</c> and LoveDA's <c>PixelMetric</c> compute them.
 /// </summary>
-public sealed class CityscapesEvaluationResult
+public sealed class BenchmarkEvaluationResult
 {
     /// <summary>Wraps a finished matrix.</summary>
-    public CityscapesEvaluationResult(ConfusionMatrix matrix, IReadOnlyList<string> classNames, int imageCount)
+    /// <param name="labelKey">What the JSON calls a class's label value (Cityscapes: trainId; LoveDA: label, the mask value - 1).</param>
+    public BenchmarkEvaluationResult(ConfusionMatrix matrix, IReadOnlyList<string> classNames, int imageCount, string labelKey = "trainId")
     {
         if (classNames.Count != matrix.ClassCount)
         {
@@ -23,6 +25,7 @@ public sealed class CityscapesEvaluationResult
         Matrix = matrix;
         ClassNames = classNames;
         ImageCount = imageCount;
+        LabelKey = labelKey;
         IoU = matrix.IoU();
         MeanIoU = ConfusionMatrix.NanMean(IoU);
     }
@@ -32,6 +35,9 @@ public sealed class CityscapesEvaluationResult
 
     /// <summary>Class names in trainId order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>What the JSON calls a class's label value.</summary>
+    public string LabelKey { get; }
 
     /// <summary>Images scored.</summary>
     public int ImageCount { get; }
@@ -66,7 +72,7 @@ public sealed class CityscapesEvaluationResult
         {
             classes.Add(new JsonObject
             {
-                ["trainId"] = c,
+                [LabelKey] = c,
                 ["name"] = ClassNames[c],
                 ["iou"] = Json(IoU[c]),
                 ["labelPixels"] = Matrix.ReferenceCount(c),
@@ -93,7 +99,7 @@ public sealed class CityscapesEvaluationResult
             ["mIoU"] = Json(MeanIoU),
             ["classes"] = classes,
             ["confusionMatrix"] = matrix,
-            ["note"] = "IoU in percent; rows of confusionMatrix are label trainIds, columns predicted trainIds.",
+            ["note"] = $"IoU in percent; rows of confusionMatrix are reference {LabelKey}s, columns predicted {LabelKey}s.",
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }

@@ -2,15 +2,13 @@ using AdaptSeg.Geo.Runtime;
 using System.Text.Json;
 using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Evaluation;
-using AdaptSeg.Geo.Evaluation.Cityscapes;
-using AdaptSeg.Geo.Tests.Benchmarks;
 using AdaptSeg.Geo.Tests.TestSupport;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AdaptSeg.Geo.Tests.Evaluation.Cityscapes;
+namespace AdaptSeg.Geo.Tests.Benchmarks;
 
 public sealed class CityscapesEvaluatorTests
 {
@@ -40,7 +38,7 @@ public sealed class CityscapesEvaluatorTests
         var evaluator = new CityscapesEvaluator(ClassFromRedChannel, torch.CPU, Small(batchSize, output));
         var seen = new List<CityscapesEvaluationProgress>();
 
-        CityscapesEvaluationResult result = await evaluator.EvaluateAsync(new CityscapesDataset(root), new SynchronousProgress<CityscapesEvaluationProgress>(p => { lock (seen) { seen.Add(p); } }));
+        BenchmarkEvaluationResult result = await evaluator.EvaluateAsync(new CityscapesDataset(root), new SynchronousProgress<CityscapesEvaluationProgress>(p => { lock (seen) { seen.Add(p); } }));
 
         // By hand (rows label, columns prediction):
         // image 0 predicted road:     64 road->road, 64 car->road
@@ -89,8 +87,8 @@ public sealed class CityscapesEvaluatorTests
         using var temp = new TempDirectory();
         string root = WriteSyntheticVal(temp.Path);
         var dataset = new CityscapesDataset(root);
-        CityscapesEvaluationResult cpu = await new CityscapesEvaluator(ClassFromRedChannel, torch.CPU, Small(2)).EvaluateAsync(dataset);
-        CityscapesEvaluationResult cuda = await new CityscapesEvaluator(ClassFromRedChannel, torch.CUDA, Small(2)).EvaluateAsync(dataset);
+        BenchmarkEvaluationResult cpu = await new CityscapesEvaluator(ClassFromRedChannel, torch.CPU, Small(2)).EvaluateAsync(dataset);
+        BenchmarkEvaluationResult cuda = await new CityscapesEvaluator(ClassFromRedChannel, torch.CUDA, Small(2)).EvaluateAsync(dataset);
         for (int r = 0; r < 19; r++)
         {
             for (int p = 0; p < 19; p++)
