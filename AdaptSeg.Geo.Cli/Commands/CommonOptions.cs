@@ -11,4 +11,10 @@ internal static class CommonOptions
         Description = "cpu, cuda, cuda:N or auto (CUDA when it is there, else the CPU).",
         DefaultValueFactory = _ => "auto",
     };
+
+    /// <summary><c>--overwrite</c>: the verbs that write files a user may want replaced.</summary>
+    public static readonly Option<bool> Overwrite = new("--overwrite")
+    {
+        Description = "Replace outputs that already exist (otherwise that is an error). An input is never replaced.",
+    };
 }

@@ -16,7 +16,7 @@ public static class CityscapesOutputGuard
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(otherInputs);
-        OutputGuard.ThrowIfNotUtf8("--out", outputDirectory);
+        OutputGuard.ThrowIfNotUtf8("CityscapesEvaluationOptions.OutputDirectory", outputDirectory);
         if (!Directory.Exists(outputDirectory))
         {
             return; // a new folder holds no input
@@ -54,7 +54,7 @@ public static class CityscapesOutputGuard
             if (FileIdentity.Of(output) is { } id && inputs.TryGetValue((id.Device, id.Inode), out string? input))
             {
                 throw new UnsafePathException(
-                    $"--out '{outputDirectory}' would replace {input} with '{output}': an output never replaces an input. Give --out a folder of its own (for example predictions/).",
+                    $"CityscapesEvaluationOptions.OutputDirectory '{outputDirectory}' would replace {input} with '{output}': an output never replaces an input. Give it a folder of its own (for example predictions/).",
                     output);
             }
         }

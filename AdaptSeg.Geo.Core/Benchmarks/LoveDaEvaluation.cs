@@ -151,7 +151,7 @@ public static class LoveDaEvaluation
             return;
         }
 
-        var inputs = new List<(string, string?)> { ("the model", model) };
+        var inputs = new List<(string, string?)> { ("LoveDaEvaluationRequest.ModelPath", model) };
         for (int i = 0; i < dataset.Count; i++)
         {
             inputs.Add(("a LoveDA image", dataset.ImagePath(i)));
@@ -161,11 +161,11 @@ public static class LoveDaEvaluation
             }
         }
 
-        var outputs = dataset.Names.Select(name => ("the output folder", (string?)Path.Combine(output, "predictions", name))).ToList();
-        outputs.Add(("the output folder", test ? Path.Combine(output, SubmissionName) : Path.Combine(output, "iou.json")));
+        var outputs = dataset.Names.Select(name => ("LoveDaEvaluationRequest.OutputDirectory", (string?)Path.Combine(output, "predictions", name))).ToList();
+        outputs.Add(("LoveDaEvaluationRequest.OutputDirectory", test ? Path.Combine(output, SubmissionName) : Path.Combine(output, "iou.json")));
         if (!test)
         {
-            outputs.Add(("the output folder", Path.Combine(output, "iou.txt")));
+            outputs.Add(("LoveDaEvaluationRequest.OutputDirectory", Path.Combine(output, "iou.txt")));
         }
 
         OutputGuard.Check(inputs, outputs, overwrite: true);

@@ -17,7 +17,7 @@ public static class DatasetPreparation
         ArgumentNullException.ThrowIfNull(options);
         string folder = Path.GetFullPath(options.OutputFolder);
         // The scenes and the AOI are checked by the preparer; the config file is the caller's own input.
-        OutputGuard.CheckFolder([("--config", options.ConfigPath)], "--out", folder);
+        OutputGuard.CheckFolder([("PreparationOptions.ConfigPath", options.ConfigPath)], "PreparationOptions.OutputFolder", folder);
         CheckCrs(options);
         return new DatasetPreparer(options.Config).Run(folder, options.Overwrite, progress, cancellationToken);
     }

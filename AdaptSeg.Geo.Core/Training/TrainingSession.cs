@@ -71,7 +71,7 @@ public sealed class TrainingSession
         {
             throw new IOException(
                 $"The run folder '{options.RunFolder}' already holds a training run (log.jsonl, checkpoints/ or model.pth). " +
-                "Continue it with --resume, or start over with --restart (which moves the old run aside to a new folder, deleting nothing), or choose another --output.");
+                "Continue it (TrainingRunRequest.Resume), or start over (TrainingRunRequest.Restart, which moves the old run aside to a new folder, deleting nothing), or choose another run folder ($.output).");
         }
 
         Directory.CreateDirectory(options.RunFolder);

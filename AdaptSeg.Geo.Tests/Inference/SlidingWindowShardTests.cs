@@ -4,7 +4,7 @@ using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Tests.Tiling;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 /// <summary>Shards and failures of the three-stage sliding-window pipeline.</summary>
 [Collection(GdalSerialCollection.Name)]

@@ -1,4 +1,6 @@
-namespace AdaptSeg.Geo.Tests.Tiling;
+using AdaptSeg.Geo.Tests.Inference;
+
+namespace AdaptSeg.Geo.Tests.TestSupport;
 
 /// <summary>
 /// Tests that drive GDAL from several threads (the stitcher's reader thread, GDAL's own workers)

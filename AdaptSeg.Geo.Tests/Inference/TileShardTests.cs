@@ -1,7 +1,7 @@
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Tests.Tiling;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 public sealed class TileShardTests
 {

@@ -4,7 +4,7 @@ using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Tests.Tiling;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 /// <summary>In the serial collection: it measures the process's resident memory, so nothing else may run meanwhile.</summary>
 [Collection(GdalSerialCollection.Name)]

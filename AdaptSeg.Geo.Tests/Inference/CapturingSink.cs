@@ -1,7 +1,8 @@
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Tests.TestSupport;
 
-namespace AdaptSeg.Geo.Tests.Tiling;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 /// <summary>Keeps everything the stitcher writes, and checks rows arrive once, top to bottom.</summary>
 public sealed class CapturingSink(int width, int height, int classes) : IPredictionSink

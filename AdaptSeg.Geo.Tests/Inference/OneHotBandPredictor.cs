@@ -1,7 +1,8 @@
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Tests.TestSupport;
 
-namespace AdaptSeg.Geo.Tests.Tiling;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 /// <summary>
 /// The model-free predictor for tests: reads the label value carried by band 1 of each input

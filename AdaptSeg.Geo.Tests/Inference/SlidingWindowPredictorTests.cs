@@ -4,7 +4,7 @@ using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Tests.Tiling;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 [Collection(GdalSerialCollection.Name)]
 public sealed class SlidingWindowPredictorTests

@@ -4,10 +4,9 @@ using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using AdaptSeg.Geo.Tiling;
 
-namespace AdaptSeg.Geo.Tests.Evaluation;
+namespace AdaptSeg.Geo.Tests.Inference;
 
 [Collection(GdalSerialCollection.Name)]
 public sealed class RasterPredictionTests
