@@ -190,7 +190,9 @@ public static class ModelInit
             return (mapping, null);
         }
 
-        Tensor adapted = InputBandAdapter.Apply(pretrained, mapping);
+        // In float64, whatever the file stores (F16, BF16, ...): the means and the C / N scaling lose nothing before the copy into the network.
+        using Tensor wide = pretrained.to(ScalarType.Float64);
+        Tensor adapted = InputBandAdapter.Apply(wide, mapping);
         stripped[at] = new(BackboneSignature.StemKey, adapted);
         return (mapping, adapted);
     }

@@ -142,7 +142,7 @@ public sealed class ModelInitTests(ITestOutputHelper output)
         Tensor conv1 = network.state_dict()["conv1.weight"];
         Assert.True(conv1.narrow(1, 0, 1).equal(stored.narrow(1, 0, 1)).all().item<bool>(), "red takes R");
         Assert.True(conv1.narrow(1, 2, 1).equal(stored.narrow(1, 1, 1)).all().item<bool>(), "green takes G");
-        Assert.True(conv1.narrow(1, 1, 1).allclose(stored.to(ScalarType.Float32).mean([1], keepdim: true).to(ScalarType.Float64), rtol: 0, atol: 0), "nir takes the mean");
+        Assert.True(conv1.narrow(1, 1, 1).equal(stored.mean([1], keepdim: true)).all().item<bool>(), "nir takes the mean (computed in float64)");
         Assert.Contains("band 1 red   <- channel 1 red", text);
         Assert.Contains("band 2 nir   <- mean of the 3 channels (the file has no 'nir')", text);
         Assert.Contains("band 3 green <- channel 2 green", text);

@@ -14,7 +14,7 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// found anywhere in the keys: <c>module.</c> (DataParallel), <c>model.</c>, <c>backbone.</c>,
 /// <c>encoder.</c>, combinations such as <c>encoder.resnet.</c> (the LoveDA code's DeepLab-v2) or
 /// <c>Scale.</c> (the released DeepLab-v2 initialisation). A block's own <c>conv1</c>
-/// (<c>layer1.0.conv1.weight</c>) is not a stem: a prefix ending in a block index is passed over.
+/// (<c>layer1.0.conv1.weight</c>, a 1x1 kernel anyway) is not a stem: a prefix ending in <c>layerN.M.</c> is passed over.
 /// </para>
 /// <para>
 /// The stride placement, which is what tells torchvision's ResNet from the DeepLab-v2 (Caffe) one, is not
@@ -149,6 +149,6 @@ public sealed partial record BackboneSignature(
     [GeneratedRegex(@"^layer([1-4])\.(\d+)\.")]
     private static partial Regex BlockKey();
 
-    [GeneratedRegex(@"(^|\.)\d+\.$")]
+    [GeneratedRegex(@"(^|\.)layer\d+\.\d+\.$")]
     private static partial Regex BlockPrefix();
 }
