@@ -146,11 +146,12 @@ internal static class TrainRunner
 
         var config = experiment.Config;
         output.WriteLine($"Training {Experiment.ModeName(config.Training.Mode)}{Describe(config.Training.AdaptationInForce())}: " +
+            $"{(config.Model.Backbone == BackboneKind.TorchvisionResNet ? $"torchvision ResNet (output stride {config.Model.OutputStride}), " : "")}" +
             $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.BandCount} bands, {config.Classes.Count} classes, " +
             $"tiles {config.Data.TileSize}px, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
         if (experiment.InitReport is not null)
         {
-            output.WriteLine(experiment.InitReport);
+            output.Write(experiment.InitReport.Describe());
         }
 
         var bar = ConsoleProgressBar.ForStandardError(error, $"{Experiment.ModeName(config.Training.Mode),-13}"[..11]);

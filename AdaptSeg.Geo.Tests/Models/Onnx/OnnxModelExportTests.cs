@@ -10,9 +10,9 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 
 public sealed class OnnxModelExportTests
 {
-    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null)
+    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null, DeepLabOptions? options = null)
     {
-        using var network = DeepLabOnnxExporterTests.FormulaNetwork();
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork(options: options);
         string path = Path.Combine(folder, "model.pth");
         ModelPackage.Save(path, network, new ModelDescription
         {
@@ -20,6 +20,8 @@ public sealed class OnnxModelExportTests
             InputBands = 3,
             Blocks = [1, 1, 1, 1],
             Width = 8,
+            Backbone = network.Options.Backbone,
+            OutputStride = network.OutputStride,
             BandNames = ["red", "nir", "green"],
             SourceStatistics = new BandStatistics([60, 70, 80], [20, 25, 30]),
             TargetStatistics = target ?? new BandStatistics([100, 90, 110], [40, 35, 51]),
