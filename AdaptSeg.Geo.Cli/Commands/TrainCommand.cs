@@ -148,7 +148,7 @@ internal static class TrainRunner
         output.WriteLine($"Training {Experiment.ModeName(config.Training.Mode)}{Describe(config.Training.AdaptationInForce())}: " +
             $"{(config.Model.Backbone == BackboneKind.TorchvisionResNet ? $"torchvision ResNet (output stride {config.Model.OutputStride}), " : "")}" +
             $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.BandCount} bands, {config.Classes.Count} classes, " +
-            $"tiles {config.Data.TileSize}px, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
+            $"{(config.Data.Loveda is { } loveda ? $"LoveDA {loveda.Source} -> {loveda.Target}, crops {loveda.CropSize}px" : config.Data.Prepared is null ? "benchmark images" : $"tiles {config.Data.TileSize}px")}, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
         if (experiment.InitReport is not null)
         {
             output.Write(experiment.InitReport.Describe());
