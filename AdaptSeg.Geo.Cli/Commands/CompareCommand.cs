@@ -112,22 +112,7 @@ internal sealed class CompareCommand
         else
         {
             repository ??= FindRepository(parse.GetValue(Repository));
-            prepared = Path.Combine(output, "prepared");
-            if (!File.Exists(Path.Combine(prepared, "prepared.json")))
-            {
-                o.WriteLine($"Preparing the demo pair into {prepared}");
-                PrepareConfig prepareConfig = PrepareConfigReader.Load(Path.Combine(repository, "sample-configs", "prepare-olinda-to-cbers.json"));
-                var bar = ConsoleProgressBar.ForStandardError(parse.Err(), "prepare    ");
-                try
-                {
-                    new DatasetPreparer(prepareConfig).Run(prepared, overwrite: true,
-                        new SynchronousProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
-                }
-                finally
-                {
-                    bar.Finish();
-                }
-            }
+            prepared = PrepareDemoPair(parse, output, repository, cancellationToken);
         }
 
         var options = new ComparisonOptions
@@ -163,12 +148,35 @@ internal sealed class CompareCommand
         return ExitCodes.Success;
     }
 
-    private static List<string> Split(string value, string option)
+    /// <summary>The demo's pair prepared into <c>&lt;output&gt;/prepared</c> (kept when already there); returns the folder.</summary>
+    internal static string PrepareDemoPair(ParseResult parse, string output, string repository, CancellationToken cancellationToken)
+    {
+        string prepared = Path.Combine(output, "prepared");
+        if (!File.Exists(Path.Combine(prepared, "prepared.json")))
+        {
+            parse.Out().WriteLine($"Preparing the demo pair into {prepared}");
+            PrepareConfig prepareConfig = PrepareConfigReader.Load(Path.Combine(repository, "sample-configs", "prepare-olinda-to-cbers.json"));
+            var bar = ConsoleProgressBar.ForStandardError(parse.Err(), "prepare    ");
+            try
+            {
+                new DatasetPreparer(prepareConfig).Run(prepared, overwrite: true,
+                    new SynchronousProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
+            }
+            finally
+            {
+                bar.Finish();
+            }
+        }
+
+        return prepared;
+    }
+
+    internal static List<string> Split(string value, string option)
     {
         var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).ToList();
         return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");
     }
 
-    private static string FindRepository(string? given) =>
+    internal static string FindRepository(string? given) =>
         SampleRepository.Find(given, "The demo's sample data were not found: run compare from the repository, pass --repository, or give --config and --prepared.");
 }

@@ -24,6 +24,6 @@ public sealed class BenchPredictEngineTests
     {
         var (code, _, error) = await CliRunner.RunAsync("bench", "predict", "--engine", "tensorrt", "--size", "64");
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("torchsharp, onnxruntime or both", error);
+        Assert.Contains("torchsharp, onnxruntime, int8, both or all", error);
     }
 }

@@ -8,4 +8,8 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// <param name="Metadata">The metadata_props written, in order.</param>
 /// <param name="ResolutionNote">Why <c>resolution</c> was not written, or null when it was.</param>
 public sealed record OnnxExportSummary(
-    string OutputPath, long Bytes, long IrVersion, int Opset, IReadOnlyList<KeyValuePair<string, string>> Metadata, string? ResolutionNote);
+    string OutputPath, long Bytes, long IrVersion, int Opset, IReadOnlyList<KeyValuePair<string, string>> Metadata, string? ResolutionNote)
+{
+    /// <summary>What the int8 export quantised and calibrated on; null for a float32 export.</summary>
+    public OnnxQuantizationSummary? Quantization { get; init; }
+}

@@ -1,0 +1,124 @@
+using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Inference;
+using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Models.Onnx;
+using AdaptSeg.Geo.Tests.TestSupport;
+using Google.Protobuf;
+using Onnx;
+using Xunit.Abstractions;
+
+namespace AdaptSeg.Geo.Tests.Models.Onnx;
+
+public sealed class QdqQuantizerTests(ITestOutputHelper log)
+{
+    private static readonly BandStatistics Statistics = new([100, 90, 110], [40, 35, 45]);
+
+    /// <summary>The formula network's float graph and its int8 graph calibrated (min-max) on formula tiles.</summary>
+    private static (ModelProto Float, ModelProto Int8, OnnxQuantizationSummary Summary) Quantized(CalibrationMethod method = CalibrationMethod.MinMax, bool allBranches = false)
+    {
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork(allBranches: allBranches);
+        ModelProto floatModel = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
+        var tiles = new List<float[]>();
+        float[] raw = DeepLabOnnxExporterTests.FormulaTiles(4, 3, 64, 64);
+        float[] mean = Statistics.Mean.Select(m => (float)m).ToArray();
+        float[] std = Statistics.Std.Select(s => (float)s).ToArray();
+        for (int t = 0; t < 4; t++)
+        {
+            var tile = new float[3 * 64 * 64];
+            OnnxInputNormalisation.Apply(raw.AsSpan(t * tile.Length, tile.Length), 1, 64 * 64, mean, std, tile);
+            tiles.Add(tile);
+        }
+
+        var set = new CalibrationSet(tiles, 3, 64, ["formula"], 4);
+        var (model, summary) = OnnxModelExport.QuantizeInt8(floatModel, set, new CalibrationOptions { Method = method });
+        return (floatModel, model, summary);
+    }
+
+    [Fact]
+    public void Plan_DeepLabGraph_QuantisesEveryConvolutionButTheClassifiers()
+    {
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork(allBranches: true);
+        ModelProto model = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
+        QdqPlan plan = QdqQuantizer.Plan(model);
+
+        var convs = model.Graph.Node.Where(n => n.OpType == "Conv").ToList();
+        var classifiers = convs.Where(c => c.Input[1].StartsWith("layer6.", StringComparison.Ordinal)).Select(c => c.Output[0]).ToHashSet();
+        Assert.Equal(4, classifiers.Count); // the four ASPP branches stay float
+        Assert.Equal(convs.Select(c => c.Output[0]).Where(o => !classifiers.Contains(o)), plan.Convolutions);
+        Assert.Contains("input", plan.Tensors);
+        // The stem's max-pool output shares its input's parameters (ORT then pools uint8 codes).
+        NodeProto pool = Assert.Single(model.Graph.Node, n => n.OpType == "MaxPool");
+        Assert.Equal(pool.Input[0], plan.SharedParameters[pool.Output[0]]);
+        Assert.DoesNotContain(pool.Output[0], plan.CalibratedTensors);
+    }
+
+    [Fact]
+    public void Quantize_Weights_PerChannelSymmetricInt8WithZeroPointsZeroAndInt32Bias()
+    {
+        var (floatModel, model, _) = Quantized();
+        var initializers = model.Graph.Initializer.ToDictionary(t => t.Name);
+        var floatInitializers = floatModel.Graph.Initializer.ToDictionary(t => t.Name);
+        NodeProto conv = model.Graph.Node.First(n => n.OpType == "Conv" && n.Input[1].StartsWith("layer1.0.conv2", StringComparison.Ordinal));
+        NodeProto weightDq = model.Graph.Node.Single(n => n.Output[0] == conv.Input[1]);
+        Assert.Equal("DequantizeLinear", weightDq.OpType);
+        Assert.Equal(0, weightDq.Attribute.Single(a => a.Name == "axis").I);
+        TensorProto q = initializers[weightDq.Input[0]];
+        TensorProto scale = initializers[weightDq.Input[1]];
+        TensorProto zero = initializers[weightDq.Input[2]];
+        Assert.Equal((int)TensorProto.Types.DataType.Int8, q.DataType);
+        Assert.Equal((int)TensorProto.Types.DataType.Int8, zero.DataType);
+        Assert.All(zero.RawData.ToByteArray(), b => Assert.Equal(0, b));
+        long outChannels = q.Dims[0];
+        Assert.Equal([outChannels], scale.Dims);
+
+        // Each channel's largest |w| maps to 127, and dequantising gives w back within half a step.
+        float[] w = Floats(floatInitializers["layer1.0.conv2.weight"]);
+        sbyte[] codes = q.RawData.ToByteArray().Select(b => (sbyte)b).ToArray();
+        float[] scales = Floats(scale);
+        int per = (int)(w.Length / outChannels);
+        for (int o = 0; o < outChannels; o++)
+        {
+            Assert.Equal(127, codes.Skip(o * per).Take(per).Max(c => Math.Abs((int)c)));
+            for (int i = 0; i < per; i++)
+            {
+                Assert.True(Math.Abs((codes[o * per + i] * scales[o]) - w[o * per + i]) <= (scales[o] / 2) + 1e-7);
+            }
+        }
+
+        // Bias: int32, scale = input scale x weight scale, per channel.
+        NodeProto biasDq = model.Graph.Node.Single(n => n.Output[0] == conv.Input[2]);
+        Assert.Equal((int)TensorProto.Types.DataType.Int32, initializers[biasDq.Input[0]].DataType);
+        NodeProto inputDq = model.Graph.Node.Single(n => n.Output[0] == conv.Input[0]);
+        float inputScale = Floats(initializers[inputDq.Input[1]])[0];
+        float[] biasScales = Floats(initializers[biasDq.Input[1]]);
+        for (int o = 0; o < outChannels; o++)
+        {
+            Assert.Equal(inputScale * scales[o], biasScales[o], 6);
+        }
+
+        Assert.DoesNotContain(model.Graph.Initializer, t => t.Name == "layer1.0.conv2.weight"); // the float weights are gone
+    }
+
+    [Fact]
+    public void Quantize_OrtOptimisedGraph_RunsQLinearConvAndQLinearAdd()
+    {
+        var (_, model, summary) = Quantized();
+        using var temp = new TempDirectory();
+        string optimised = temp.File("optimised.onnx");
+        using (var predictor = new OnnxTilePredictor(model.ToByteArray(), Statistics, ["a", "b", "c"], settings: new OnnxSessionSettings { OptimizedModelPath = optimised }))
+        {
+            Assert.True(predictor.IsQuantized);
+        }
+
+        ModelProto run = ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimised));
+        var ops = run.Graph.Node.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count());
+        log.WriteLine(string.Join(", ", ops.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")));
+        Assert.Equal(summary.QuantizedConvolutions, ops.GetValueOrDefault("QLinearConv"));
+        Assert.Equal(summary.FloatConvolutions, ops.GetValueOrDefault("Conv") + ops.GetValueOrDefault("FusedConv"));
+        Assert.Equal(4, ops.GetValueOrDefault("QLinearAdd")); // one residual add per block
+        Assert.False(ops.ContainsKey("Relu"), "every ReLU is absorbed by its uint8 zero point");
+    }
+
+    private static float[] Floats(TensorProto tensor) =>
+        tensor.FloatData.Count > 0 ? [.. tensor.FloatData] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.ToByteArray()).ToArray();
+}
