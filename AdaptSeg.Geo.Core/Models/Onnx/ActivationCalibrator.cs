@@ -102,7 +102,7 @@ public static class ActivationCalibrator
     /// bottom: the lower edge of the bin where the lower tail ends, the upper edge of the bin where
     /// the upper tail starts (so the range errs on the wide side by at most one bin).
     /// </summary>
-    internal static ActivationRange FromHistogram(long[] histogram, float min, float max, double percentile)
+    public static ActivationRange FromHistogram(long[] histogram, float min, float max, double percentile)
     {
         long total = histogram.Sum();
         if (total == 0 || max <= min)
@@ -127,7 +127,8 @@ public static class ActivationCalibrator
         return new ActivationRange((float)(min + (low * width)), (float)(min + ((high + 1) * width)));
     }
 
-    internal static void Fill(long[] histogram, ReadOnlySpan<float> values, float min, float max)
+    /// <summary>Counts <paramref name="values"/> into <paramref name="histogram"/>'s equal bins between <paramref name="min"/> and <paramref name="max"/> (values outside go to the end bins).</summary>
+    public static void Fill(long[] histogram, ReadOnlySpan<float> values, float min, float max)
     {
         int last = histogram.Length - 1;
         double perUnit = max > min ? histogram.Length / ((double)max - min) : 0;

@@ -132,7 +132,7 @@ public static class CalibrationTiles
     /// bit-reversal of each index's position (0, n/2, n/4, 3n/4, ...), so taking the first k gives k
     /// tiles spread over the whole grid, deterministically.
     /// </summary>
-    internal static IReadOnlyList<int> Spread(int count)
+    public static IReadOnlyList<int> Spread(int count)
     {
         int bits = 0;
         while ((1 << bits) < count)

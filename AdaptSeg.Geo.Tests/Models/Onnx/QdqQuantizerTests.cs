@@ -119,6 +119,46 @@ public sealed class QdqQuantizerTests(ITestOutputHelper log)
         Assert.False(ops.ContainsKey("Relu"), "every ReLU is absorbed by its uint8 zero point");
     }
 
+    [PythonOnnxFact]
+    public void Quantize_OnnxCheckerOfPython3Onnx_AcceptsTheInt8GraphWithFullCheck()
+    {
+        var (_, model, _) = Quantized(CalibrationMethod.Percentile, allBranches: true);
+        using var temp = new TempDirectory();
+        string path = temp.File("int8.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+        var (code, output) = PythonOnnxFactAttribute.Run(
+            "import sys, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); " +
+            "ops = [n.op_type for n in m.graph.node]; print(ops.count('QuantizeLinear'), ops.count('DequantizeLinear'), ops.count('Conv'))", path);
+        log.WriteLine(output);
+        Assert.True(code == 0, output);
+        int[] counts = output.Trim().Split(' ').Select(int.Parse).ToArray();
+        Assert.True(counts[0] > 10 && counts[1] > counts[0], output); // activation pairs, plus a DequantizeLinear per weight and bias
+    }
+
+    [Fact]
+    public void Quantize_FormulaNetwork_OrtProbabilitiesCloseToFloatAndMasksAgree()
+    {
+        var (floatModel, model, _) = Quantized(CalibrationMethod.Percentile);
+        using var floatPredictor = new OnnxTilePredictor(floatModel.ToByteArray(), Statistics, ["a", "b", "c"]);
+        using var int8Predictor = new OnnxTilePredictor(model.ToByteArray(), Statistics, ["a", "b", "c"]);
+        Assert.False(floatPredictor.IsQuantized);
+        Assert.True(int8Predictor.IsQuantized);
+        float[] input = DeepLabOnnxExporterTests.FormulaTiles(2, 3, 96, 96);
+        var expected = new float[2 * 3 * 96 * 96];
+        var actual = new float[expected.Length];
+        floatPredictor.Predict(input, 2, 96, 96, expected);
+        int8Predictor.Predict(input, 2, 96, 96, actual);
+
+        double meanDiff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Average();
+        int[] a = DeepLabOnnxExporterTests.Argmax(expected, 2, 3, 96 * 96);
+        int[] b = DeepLabOnnxExporterTests.Argmax(actual, 2, 3, 96 * 96);
+        double agreement = a.Zip(b, (x, y) => x == y).Count(x => x) / (double)a.Length;
+        log.WriteLine($"mean |p_int8 - p_float| = {meanDiff:E2}; masks agree on {agreement:P2}; float classes {string.Join("/", a.GroupBy(v => v).OrderBy(g => g.Key).Select(g => g.Count()))}");
+        Assert.True(a.Distinct().Count() >= 2, "the float network separates classes on these tiles");
+        Assert.True(meanDiff < 0.05, $"mean |p_int8 - p_float| = {meanDiff:E2}");
+        Assert.True(agreement >= 0.95, $"masks agree on {agreement:P2}");
+    }
+
     private static float[] Floats(TensorProto tensor) =>
         tensor.FloatData.Count > 0 ? [.. tensor.FloatData] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.ToByteArray()).ToArray();
 }
