@@ -61,7 +61,7 @@ internal sealed class BenchStitchCommand
     private static readonly Option<string> Engine = new("--engine")
     {
         Description = "What runs the network: torchsharp (default), onnxruntime (the same weights exported in memory, float32), int8 (that graph quantised to QDQ int8, " +
-            "calibrated on tiles of the synthetic raster), both (torchsharp and onnxruntime) or all (the three), one after the other on the same raster and tiles, " +
+            "calibrated on tiles of the synthetic raster), both (torchsharp,onnxruntime), all (the three) or a comma-separated list; one after the other on the same raster and tiles, " +
             "with the ratios to the first and the mask agreement with the first (% of pixels).",
         DefaultValueFactory = _ => "torchsharp",
     };
@@ -107,9 +107,15 @@ internal sealed class BenchStitchCommand
         BlendMode blend = parse.GetValue(Blend) == "center-crop" ? BlendMode.CenterCrop : BlendMode.Hann;
         int overlap = parse.GetValue(Overlap) ?? tile / 2;
         string engine = network ? parse.GetValue(Engine)!.Trim().ToLowerInvariant() : "none";
-        if (network && engine is not ("torchsharp" or "onnxruntime" or "int8" or "both" or "all"))
+        string[] engines = engine switch
         {
-            parse.Err().WriteLine($"error: --engine '{engine}' is not known; use torchsharp, onnxruntime, int8, both or all.");
+            "both" => ["torchsharp", "onnxruntime"],
+            "all" => ["torchsharp", "onnxruntime", "int8"],
+            _ => engine.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        };
+        if (network && (engines.Length == 0 || engines.Any(e => e is not ("torchsharp" or "onnxruntime" or "int8")) || engines.Distinct().Count() != engines.Length))
+        {
+            parse.Err().WriteLine($"error: --engine '{engine}' is not known; use torchsharp, onnxruntime, int8, both, all, or a comma-separated list of the first three.");
             return ExitCodes.BadInput;
         }
 
@@ -128,12 +134,6 @@ internal sealed class BenchStitchCommand
             using DeepLabMulti? model = network ? Network(parse, classes, bands) : null;
             var statistics = new BandStatistics([.. Enumerable.Repeat(127.5, bands)], [.. Enumerable.Repeat(64.0, bands)]);
             var measured = new List<(string Engine, double MsPerTile, double CpuMsPerTile, string Mask)>();
-            string[] engines = engine switch
-            {
-                "both" => ["torchsharp", "onnxruntime"],
-                "all" => ["torchsharp", "onnxruntime", "int8"],
-                _ => [engine],
-            };
             foreach (string e in engines)
             {
                 var request = new PredictionRequest
