@@ -59,6 +59,11 @@ internal sealed class BenchEnginesCommand
         DefaultValueFactory = _ => new CalibrationOptions().Percentile,
     };
 
+    private static readonly Option<bool> ReuseModels = new("--reuse-models")
+    {
+        Description = "Keep runs/seed<N>/model.pth from an earlier run in the same --out folder instead of training again (the exports, masks and scores are made anew); only for models trained with the same settings.",
+    };
+
     private static readonly Option<string?> Repository = new("--repository")
     {
         Description = "Folder holding sample-data/ and sample-configs/ (default: found from the current folder or the program's).",
@@ -72,7 +77,7 @@ internal sealed class BenchEnginesCommand
             "against TorchSharp, the mask agreement with TorchSharp (% of pixels), and ms and CPU-ms per tile, with the CPU's instruction sets. " +
             "Target labels only score.")
         {
-            Config, Prepared, Out, Seeds, Iterations, TrainingDevice, CalibrationMethodOption, CalibrationPercentile, Repository,
+            Config, Prepared, Out, Seeds, Iterations, TrainingDevice, CalibrationMethodOption, CalibrationPercentile, ReuseModels, Repository,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -109,6 +114,7 @@ internal sealed class BenchEnginesCommand
             Seeds = seeds,
             Iterations = parse.GetValue(Iterations),
             TrainingDevice = parse.GetValue(TrainingDevice)!,
+            ReuseModels = parse.GetValue(ReuseModels),
             Calibrations = [.. methods.Select(m => new CalibrationOptions { Method = m, Percentile = parse.GetValue(CalibrationPercentile) })],
         };
         o.WriteLine($"CPU ISA       {CpuInstructionSet.Describe()}");

@@ -182,7 +182,8 @@ internal sealed class ExportCommand
 
         if (summary.Quantization is { } q)
         {
-            o.WriteLine($"int8      {q.QuantizedConvolutions} convolutions int8 (weights per channel, symmetric), {q.FloatConvolutions} float (the classifiers), " +
+            o.WriteLine($"int8      {q.QuantizedConvolutions} convolutions int8 (weights per channel, symmetric), {q.FloatConvolutions} float " +
+                        $"({q.FloatConvolutions - q.CancellingConvolutions} classifiers, {q.CancellingConvolutions} feeding residual additions that cancel), " +
                         $"{q.ActivationTensors} activation tensors uint8 per tensor");
             o.WriteLine($"calibrate {q.CalibrationTiles} target tiles of {q.CalibrationTileSize} px, {q.Method}, from {string.Join(", ", q.Scenes)} (images only)");
         }

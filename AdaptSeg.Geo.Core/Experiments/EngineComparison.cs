@@ -64,19 +64,31 @@ public static class EngineComparison
             seedIndex++;
             void Report(string stage, double fraction) => progress?.Report(new ComparisonProgress(seedIndex, options.Seeds.Count, "engines", seed, stage, fraction));
             string folder = Path.Combine(output, "runs", $"seed{seed}");
-            if (Directory.Exists(folder))
+            string model = Path.Combine(folder, "model.pth");
+            if (options.ReuseModels && File.Exists(model))
             {
-                Directory.Delete(folder, recursive: true);
+                Report("reuse model", 0.6);
+                foreach (string old in Directory.EnumerateFiles(folder, "*.onnx").Concat(Directory.EnumerateFiles(folder, "target-*")))
+                {
+                    File.Delete(old);
+                }
             }
-
-            string model = Train(options.ExperimentConfig, new ExperimentOverrides
+            else
             {
-                Prepared = prepared.Folder,
-                Output = folder,
-                Device = options.TrainingDevice,
-                Iterations = iterations,
-                Seed = seed,
-            }, fraction => Report("train", 0.6 * fraction), cancellationToken);
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                model = Train(options.ExperimentConfig, new ExperimentOverrides
+                {
+                    Prepared = prepared.Folder,
+                    Output = folder,
+                    Device = options.TrainingDevice,
+                    Iterations = iterations,
+                    Seed = seed,
+                }, fraction => Report("train", 0.6 * fraction), cancellationToken);
+            }
 
             Report("export", 0);
             string floatOnnx = Path.Combine(folder, "model.onnx");
@@ -114,7 +126,7 @@ public static class EngineComparison
                     WarmUp(predictor, options.Stitch.TileSize);
                     for (int s = 0; s < scored.Count; s++)
                     {
-                        string mask = Path.Combine(folder, $"target-{s}-{engine.Replace(' ', '-')}.tif");
+                        string mask = Path.Combine(folder, $"target-{s}-{FileName(engine)}.tif");
                         var request = RasterPrediction.WithModelDefaults(new PredictionRequest { InputPath = scored[s].ImagePath, MaskPath = mask, Stitch = options.Stitch }, predictor);
                         double cpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
                         PredictionSummary summary = RasterPrediction.Run(request, predictor,
@@ -178,6 +190,10 @@ public static class EngineComparison
 
         return total == 0 ? double.NaN : 100.0 * same / total;
     }
+
+    /// <summary>An engine's name as part of a file name: letters, digits, dots and dashes.</summary>
+    private static string FileName(string engine) =>
+        string.Join('-', engine.Split([' ', '(', ')'], StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>One untimed tile, so session set-up and first-call allocations are not counted.</summary>
     private static void WarmUp(ITilePredictor predictor, int tileSize)

@@ -24,6 +24,13 @@ public sealed record EngineComparisonOptions
     /// <summary>Training iterations (null: the experiment file's).</summary>
     public int? Iterations { get; init; }
 
+    /// <summary>
+    /// Keep <c>runs/seed&lt;N&gt;/model.pth</c> of an earlier comparison in the same output folder
+    /// instead of training again (the exports, masks and scores are made anew). The caller vouches
+    /// that it was trained with the same settings.
+    /// </summary>
+    public bool ReuseModels { get; init; }
+
     /// <summary>cpu or auto for training; prediction always runs on the CPU (the engines compared are CPU engines).</summary>
     public string TrainingDevice { get; init; } = "auto";
 

@@ -17,6 +17,13 @@ public sealed record CalibrationOptions
     /// <summary>Upper percentile kept by <see cref="CalibrationMethod.Percentile"/> (the lower one is 100 minus it).</summary>
     public double Percentile { get; init; } = 99.99;
 
+    /// <summary>
+    /// A residual <c>Add</c> whose widest input range exceeds its output's by more than this factor
+    /// runs in float32 with the convolutions feeding it (<see cref="QdqQuantizer.WithoutCancellingAdds"/>);
+    /// infinity quantises every one.
+    /// </summary>
+    public double MaximumCancellation { get; init; } = 4;
+
     /// <summary>Throws with the fix when a value is out of range.</summary>
     public void Validate()
     {
@@ -33,6 +40,11 @@ public sealed record CalibrationOptions
         if (MinimumValidFraction is < 0 or > 1 || double.IsNaN(MinimumValidFraction))
         {
             throw new ArgumentOutOfRangeException(nameof(MinimumValidFraction), MinimumValidFraction, "The least valid share of a calibration tile is a fraction from 0 to 1.");
+        }
+
+        if (!(MaximumCancellation >= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaximumCancellation), MaximumCancellation, "The cancellation factor must be at least 1 (infinity quantises every residual addition).");
         }
 
         if (Percentile is <= 50 or > 100 || double.IsNaN(Percentile))

@@ -108,11 +108,14 @@ public static class OnnxModelExport
         ArgumentNullException.ThrowIfNull(calibration);
         QdqPlan plan = QdqQuantizer.Plan(floatModel);
         var ranges = ActivationCalibrator.Calibrate(floatModel, plan.CalibratedTensors, tiles, calibration, progress, cancellationToken);
+        int planned = plan.Convolutions.Count;
+        plan = QdqQuantizer.WithoutCancellingAdds(floatModel, plan, ranges, calibration.MaximumCancellation);
         ModelProto quantized = QdqQuantizer.Quantize(floatModel, ranges, plan);
         quantized.DocString = floatModel.DocString + " Quantised to int8 (QDQ): per-channel symmetric int8 weights, per-tensor uint8 activations.";
         int convolutions = floatModel.Graph.Node.Count(n => n.OpType == "Conv");
         string method = calibration.Method == CalibrationMethod.MinMax ? "min-max" : $"percentile {calibration.Percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        return (quantized, new OnnxQuantizationSummary(plan.Convolutions.Count, convolutions - plan.Convolutions.Count, plan.Tensors.Count, tiles.Tiles.Count, tiles.Size, method, tiles.Scenes));
+        return (quantized, new OnnxQuantizationSummary(plan.Convolutions.Count, convolutions - plan.Convolutions.Count, plan.Tensors.Count, tiles.Tiles.Count, tiles.Size, method, tiles.Scenes,
+            planned - plan.Convolutions.Count));
     }
 
     private static string QuantizationMetadata(OnnxQuantizationSummary summary, CalibrationOptions calibration) =>
@@ -123,6 +126,7 @@ public static class OnnxModelExport
             activations = "uint8, per tensor",
             quantizedConvolutions = summary.QuantizedConvolutions,
             floatConvolutions = summary.FloatConvolutions,
+            floatBesideCancellingAdditions = summary.CancellingConvolutions,
             calibration = new
             {
                 method = summary.Method,

@@ -35,7 +35,7 @@ public static class QdqQuantizer
     /// <summary>Symmetric int8 weights use [-127, 127], so -w is representable for every w.</summary>
     private const int WeightLimit = 127;
 
-    /// <summary>Which tensors and convolutions <see cref="Quantize"/> handles in <paramref name="model"/>.</summary>
+    /// <summary>Which tensors and convolutions <see cref="Quantize"/> handles in <paramref name="model"/>, before calibration.</summary>
     public static QdqPlan Plan(ModelProto model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -43,33 +43,71 @@ public static class QdqQuantizer
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var consumers = Consumers(graph);
         var reachesConv = ReachesConvolution(graph, consumers);
-
-        var convolutions = new List<NodeProto>();
-        foreach (NodeProto node in graph.Node)
-        {
-            if (node.OpType == "Conv" && node.Domain is "" or "ai.onnx" && node.Input.Count >= 2 && initializers.Contains(node.Input[1])
+        var convolutions = graph.Node.Where(node => node.OpType == "Conv" && node.Domain is "" or "ai.onnx" && node.Input.Count >= 2 && initializers.Contains(node.Input[1])
                 && (node.Input.Count < 3 || node.Input[2].Length == 0 || initializers.Contains(node.Input[2])) && reachesConv.Contains(node))
+            .Select(c => c.Output[0]).ToHashSet(StringComparer.Ordinal);
+        return Build(graph, convolutions, new HashSet<NodeProto>(ReferenceEqualityComparer.Instance), consumers);
+    }
+
+    /// <summary>
+    /// <paramref name="plan"/> less the residual additions that cancel: an <c>Add</c> whose output
+    /// range is more than <paramref name="maximumCancellation"/> times narrower than its widest input
+    /// (two large, opposite branches) would have its output swamped by the rounding of its inputs.
+    /// Such an <c>Add</c> runs in float32: the convolutions whose outputs only it reads stay float,
+    /// and so does its output unless an int8 operator reads it. Measured on the calibration ranges
+    /// (<paramref name="ranges"/>, which must cover <paramref name="plan"/>'s calibrated tensors).
+    /// </summary>
+    public static QdqPlan WithoutCancellingAdds(ModelProto model, QdqPlan plan, IReadOnlyDictionary<string, ActivationRange> ranges, double maximumCancellation)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(ranges);
+        var consumers = Consumers(model.Graph);
+        var tensors = plan.Tensors.ToHashSet(StringComparer.Ordinal);
+        var convolutions = plan.Convolutions.ToHashSet(StringComparer.Ordinal);
+        var producers = model.Graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
+        var floatAdds = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        double Width(string t) => ranges.TryGetValue(plan.SharedParameters.GetValueOrDefault(t, t), out var r) ? Math.Max(r.Max, 0) - Math.Min(r.Min, 0) : double.NaN;
+        foreach (NodeProto add in model.Graph.Node.Where(n => n.OpType == "Add" && n.Input.All(tensors.Contains)))
+        {
+            if (add.Input.Max(Width) > maximumCancellation * Width(ThroughSingleRelu(add.Output[0], consumers)))
             {
-                convolutions.Add(node);
+                floatAdds.Add(add);
+                foreach (string input in add.Input)
+                {
+                    if (producers.TryGetValue(input, out NodeProto? producer) && producer.OpType == "Conv" && consumers[input].Count == 1)
+                    {
+                        convolutions.Remove(producer.Output[0]);
+                    }
+                }
             }
         }
 
+        return Build(model.Graph, convolutions, floatAdds, consumers);
+    }
+
+    /// <summary>
+    /// The tensors to quantise for the int8 convolutions <paramref name="convolutions"/>: their inputs
+    /// and (ReLU'd) outputs; then, until nothing changes, the (ReLU'd) output of each <c>Add</c> not in
+    /// <paramref name="floatAdds"/> whose inputs all are quantised, and each max-pool's output with its input's parameters.
+    /// </summary>
+    private static QdqPlan Build(GraphProto graph, HashSet<string> convolutions, HashSet<NodeProto> floatAdds, Dictionary<string, List<NodeProto>> consumers)
+    {
         var tensors = new HashSet<string>(StringComparer.Ordinal);
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (NodeProto conv in convolutions)
+        foreach (NodeProto conv in graph.Node.Where(n => n.OpType == "Conv" && convolutions.Contains(n.Output[0])))
         {
             tensors.Add(conv.Input[0]);
             tensors.Add(ThroughSingleRelu(conv.Output[0], consumers));
         }
 
-        // Adds of quantised tensors, then max-pools of quantised tensors, until nothing changes.
         bool changed = true;
         while (changed)
         {
             changed = false;
             foreach (NodeProto node in graph.Node)
             {
-                if (node.OpType == "Add" && node.Input.All(tensors.Contains))
+                if (node.OpType == "Add" && !floatAdds.Contains(node) && node.Input.All(tensors.Contains))
                 {
                     changed |= tensors.Add(ThroughSingleRelu(node.Output[0], consumers));
                 }
@@ -84,7 +122,8 @@ public static class QdqQuantizer
 
         // Graph order: inputs first, then node outputs as they appear.
         var ordered = graph.Input.Select(i => i.Name).Concat(graph.Node.SelectMany(n => n.Output)).Where(tensors.Contains).Distinct().ToList();
-        return new QdqPlan(convolutions.Select(c => c.Output[0]).ToList(), ordered, shared);
+        var orderedConvolutions = graph.Node.Where(n => n.OpType == "Conv" && convolutions.Contains(n.Output[0])).Select(n => n.Output[0]).ToList();
+        return new QdqPlan(orderedConvolutions, ordered, shared);
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public sealed class QdqQuantizerTests(ITestOutputHelper log)
     private static readonly BandStatistics Statistics = new([100, 90, 110], [40, 35, 45]);
 
     /// <summary>The formula network's float graph and its int8 graph calibrated (min-max) on formula tiles.</summary>
-    private static (ModelProto Float, ModelProto Int8, OnnxQuantizationSummary Summary) Quantized(CalibrationMethod method = CalibrationMethod.MinMax, bool allBranches = false)
+    private static (ModelProto Float, ModelProto Int8, OnnxQuantizationSummary Summary) Quantized(
+        CalibrationMethod method = CalibrationMethod.MinMax, bool allBranches = false, double maximumCancellation = double.PositiveInfinity)
     {
         using var network = DeepLabOnnxExporterTests.FormulaNetwork(allBranches: allBranches);
         ModelProto floatModel = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
@@ -30,7 +31,7 @@ public sealed class QdqQuantizerTests(ITestOutputHelper log)
         }
 
         var set = new CalibrationSet(tiles, 3, 64, ["formula"], 4);
-        var (model, summary) = OnnxModelExport.QuantizeInt8(floatModel, set, new CalibrationOptions { Method = method });
+        var (model, summary) = OnnxModelExport.QuantizeInt8(floatModel, set, new CalibrationOptions { Method = method, MaximumCancellation = maximumCancellation });
         return (floatModel, model, summary);
     }
 
@@ -50,6 +51,47 @@ public sealed class QdqQuantizerTests(ITestOutputHelper log)
         NodeProto pool = Assert.Single(model.Graph.Node, n => n.OpType == "MaxPool");
         Assert.Equal(pool.Input[0], plan.SharedParameters[pool.Output[0]]);
         Assert.DoesNotContain(pool.Output[0], plan.CalibratedTensors);
+    }
+
+    [Fact]
+    public void WithoutCancellingAdds_LastBlocksBranchesCancel_ItsConvolutionsAndAddStayFloatAndTheRestIsKept()
+    {
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork();
+        ModelProto model = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
+        QdqPlan plan = QdqQuantizer.Plan(model);
+        NodeProto[] adds = [.. model.Graph.Node.Where(n => n.OpType == "Add" && n.Input.All(plan.Tensors.Contains))];
+        Assert.Equal(4, adds.Length); // one residual addition per block
+        NodeProto last = adds[^1];
+        string lastOutput = model.Graph.Node.Single(n => n.OpType == "Relu" && n.Input[0] == last.Output[0]).Output[0];
+        // Every tensor spans 10, but the last block's two branches span 100 each and their sum 20: a factor 5.
+        var ranges = plan.CalibratedTensors.ToDictionary(t => t, t => last.Input.Contains(t) ? new ActivationRange(-50, 50) : t == lastOutput ? new ActivationRange(0, 20) : new ActivationRange(-5, 5));
+
+        QdqPlan refined = QdqQuantizer.WithoutCancellingAdds(model, plan, ranges, maximumCancellation: 4);
+
+        var branchConvs = model.Graph.Node.Where(n => n.OpType == "Conv" && last.Input.Contains(n.Output[0])).Select(n => n.Output[0]).ToList();
+        Assert.Equal(2, branchConvs.Count); // conv3 and the projection shortcut
+        Assert.Equal(plan.Convolutions.Except(branchConvs), refined.Convolutions);
+        Assert.DoesNotContain(last.Input[0], refined.Tensors);
+        Assert.DoesNotContain(last.Input[1], refined.Tensors);
+        Assert.DoesNotContain(lastOutput, refined.Tensors); // only the float classifiers read it
+        Assert.Equal(plan.Tensors.Count - 3, refined.Tensors.Count);
+        Assert.Equal(plan, QdqQuantizer.WithoutCancellingAdds(model, plan, ranges, maximumCancellation: 6), QdqPlanComparer.Instance); // factor 5 is under 6
+
+        // The refined graph still runs and quantises what is left.
+        ModelProto quantized = QdqQuantizer.Quantize(model, ranges, refined);
+        Assert.Equal(refined.Convolutions.Count, quantized.Graph.Node.Count(n => n.OpType == "Conv" && quantized.Graph.Node.Any(d => d.OpType == "DequantizeLinear" && d.Output[0] == n.Input[1])));
+        using var predictor = new OnnxTilePredictor(quantized.ToByteArray(), Statistics, ["a", "b", "c"]);
+        predictor.Predict(DeepLabOnnxExporterTests.FormulaTiles(1, 3, 32, 32), 1, 32, 32, new float[3 * 32 * 32]);
+    }
+
+    private sealed class QdqPlanComparer : IEqualityComparer<QdqPlan>
+    {
+        public static readonly QdqPlanComparer Instance = new();
+
+        public bool Equals(QdqPlan? x, QdqPlan? y) => x is not null && y is not null && x.Convolutions.SequenceEqual(y.Convolutions) && x.Tensors.SequenceEqual(y.Tensors)
+            && x.SharedParameters.OrderBy(kv => kv.Key).SequenceEqual(y.SharedParameters.OrderBy(kv => kv.Key));
+
+        public int GetHashCode(QdqPlan obj) => obj.Tensors.Count;
     }
 
     [Fact]
@@ -138,7 +180,7 @@ public sealed class QdqQuantizerTests(ITestOutputHelper log)
     [Fact]
     public void Quantize_FormulaNetwork_OrtProbabilitiesCloseToFloatAndMasksAgree()
     {
-        var (floatModel, model, _) = Quantized(CalibrationMethod.Percentile);
+        var (floatModel, model, _) = Quantized(CalibrationMethod.Percentile, maximumCancellation: 4);
         using var floatPredictor = new OnnxTilePredictor(floatModel.ToByteArray(), Statistics, ["a", "b", "c"]);
         using var int8Predictor = new OnnxTilePredictor(model.ToByteArray(), Statistics, ["a", "b", "c"]);
         Assert.False(floatPredictor.IsQuantized);
