@@ -146,7 +146,7 @@ internal sealed class BenchStitchCommand
                 {
                     "torchsharp" => new NetworkTilePredictor(model!, statistics, TorchRuntime.ResolveDevice(parse.GetValue(Device)!)),
                     "onnxruntime" => OnnxTilePredictor.FromNetwork(model!, statistics, device: parse.GetValue(Device)!),
-                    "int8" => Int8(parse, model!, input, bands, statistics, Math.Min(tile, size), cancellationToken),
+                    "int8" => Int8(parse, model!, input, bands, statistics, Math.Min(Math.Min(tile, size), new CalibrationOptions().TileSize), cancellationToken),
                     _ => new OneHotOfFirstBand(classes, bands),
                 };
                 using var owned = (IDisposable)predictor;
@@ -227,7 +227,7 @@ internal sealed class BenchStitchCommand
         }
     }
 
-    /// <summary>The network's float graph quantised to QDQ int8, calibrated (min-max) on up to 8 tiles of the synthetic raster.</summary>
+    /// <summary>The network's float graph quantised to QDQ int8, calibrated (min-max) on up to 8 tiles of the synthetic raster (at most 256 px: the export's default).</summary>
     private static OnnxTilePredictor Int8(ParseResult parse, DeepLabMulti model, string raster, int bands, BandStatistics statistics, int tile, CancellationToken cancellationToken)
     {
         var calibration = new CalibrationOptions { Tiles = 8, TileSize = tile, Method = CalibrationMethod.MinMax };

@@ -44,7 +44,8 @@ public sealed class ExportInt8CommandTests(PreparedExperimentFixture prepared, I
         Assert.Contains("convolutions int8 (weights per channel, symmetric)", output);
         Assert.Contains("cbers_rgb342_crop1.image.tif (images only)", output);
         Assert.Contains("adaptseg_quantization = ", output);
-        Assert.True(new FileInfo(int8Onnx).Length < new FileInfo(floatOnnx).Length / 2, "int8 weights take a quarter of the float32 bytes");
+        // int8 weights take a quarter of the float32 bytes; the classifiers and the convolutions beside cancelling additions stay float.
+        Assert.True(new FileInfo(int8Onnx).Length < new FileInfo(floatOnnx).Length * 3 / 4, $"{new FileInfo(int8Onnx).Length} bytes against {new FileInfo(floatOnnx).Length}");
 
         foreach (var (name, onnx) in new[] { ("float", floatOnnx), ("int8", int8Onnx) })
         {

@@ -27,7 +27,13 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// which the uint8 zero point 0 already performs); the output of an <c>Add</c> whose inputs all
 /// have them (fused to <c>QLinearAdd</c>); and a <c>MaxPool</c>'s output, with its input's scale
 /// and zero point. ONNX Runtime fuses <c>DQ -> Conv -> Q</c> (with <c>DQ</c> weight and bias) into
-/// <c>QLinearConv</c>, which this test suite checks in the optimised graph.
+/// <c>QLinearConv</c> (the tests check its optimised graph). After calibration,
+/// <see cref="WithoutCancellingAdds"/> returns the residual additions whose inputs cancel to float.
+/// </para>
+/// <para>
+/// The order: <see cref="Plan"/>, calibrate <see cref="QdqPlan.CalibratedTensors"/>
+/// (<see cref="ActivationCalibrator"/>), <see cref="WithoutCancellingAdds"/>, <see cref="Quantize"/>;
+/// <see cref="OnnxModelExport.QuantizeInt8(ModelProto, CalibrationSet, CalibrationOptions, IProgress{OnnxExportProgress}?, CancellationToken)"/> does all four.
 /// </para>
 /// </remarks>
 public static class QdqQuantizer
