@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Experiments;
 using AdaptSeg.Geo.Models.Onnx;
 using AdaptSeg.Geo.Runtime;
@@ -102,9 +103,23 @@ internal sealed class BenchEnginesCommand
         MethodComparison.ClaimOutput(output);
         string? repository = null;
         string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
-            : Path.Combine(repository = CompareCommand.FindRepository(parse.GetValue(Repository)), "sample-configs", "landcover-demo.json");
-        string prepared = parse.GetValue(Prepared) is { } p ? Path.GetFullPath(p)
-            : CompareCommand.PrepareDemoPair(parse, output, repository ?? CompareCommand.FindRepository(parse.GetValue(Repository)), cancellationToken);
+            : Path.Combine(repository = SampleData.Find(parse.GetValue(Repository)), SampleData.Experiment);
+        string prepared;
+        if (parse.GetValue(Prepared) is { } p)
+        {
+            prepared = Path.GetFullPath(p);
+        }
+        else
+        {
+            repository ??= SampleData.Find(parse.GetValue(Repository));
+            prepared = Path.Combine(output, "prepared");
+            if (!File.Exists(Path.Combine(prepared, "prepared.json")))
+            {
+                o.WriteLine($"Preparing the demo pair into {prepared}");
+                using var preparing = new ProgressLine<PrepareProgress>(parse.Err(), "prepare    ", q => ((long)(q.Fraction * 100), 100));
+                SampleData.Prepare(repository, prepared, preparing, cancellationToken);
+            }
+        }
 
         var options = new EngineComparisonOptions
         {

@@ -22,6 +22,8 @@ internal sealed class CompareCommand
     /// <summary>The rows of --quick.</summary>
     internal static readonly IReadOnlyList<string> QuickRows = [ComparisonOptions.SourceOnly, "adaptsegnet", "advent+minent", "fda", ComparisonOptions.SelfTraining];
 
+    private static readonly Option<string[]> Set = TrainCommand.SetOption();
+
     private static readonly Option<string?> Config = new("--config", "-c")
     {
         Description = "Experiment file whose hyperparameters every row uses (default: sample-configs/landcover-demo.json, the light network).",
@@ -59,12 +61,6 @@ internal sealed class CompareCommand
         Description = "Training tile size (default: the experiment file's; 96 for the demo's).",
     };
 
-    private static readonly Option<string> Device = new("--device")
-    {
-        Description = "cpu, cuda, cuda:N or auto.",
-        DefaultValueFactory = _ => "auto",
-    };
-
     private static readonly Option<bool> Quick = new("--quick")
     {
         Description = "A smoke run: rows " + string.Join(",", QuickRows) + ", seeds 1,2, 10 iterations on 64-px tiles (numbers mean nothing; for tests).",
@@ -82,7 +78,7 @@ internal sealed class CompareCommand
             "(fixed before the run; target labels only score), predict and score the target, and report mean ± std of target mIoU " +
             "and per-class IoU and the paired per-seed difference to adaptsegnet, as a Markdown table, JSON and a PNG chart.")
         {
-            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, Device, Quick, Repository,
+            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, CommonOptions.Device, Quick, Repository, Set,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -103,7 +99,9 @@ internal sealed class CompareCommand
         MethodComparison.ClaimOutput(output);
         string? repository = null;
         string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
-            : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), "sample-configs", "landcover-demo.json");
+            : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), SampleData.Experiment);
+        IReadOnlyList<ConfigOverride> sets = TrainCommand.ParseSets(parse, Set);
+        _ = JsonConfigReader.Read<ExperimentConfig>(config, sets); // a bad file or --set fails before anything is prepared or trained
         string prepared;
         if (parse.GetValue(Prepared) is { } p)
         {
@@ -112,7 +110,13 @@ internal sealed class CompareCommand
         else
         {
             repository ??= FindRepository(parse.GetValue(Repository));
-            prepared = PrepareDemoPair(parse, output, repository, cancellationToken);
+            prepared = Path.Combine(output, "prepared");
+            if (!File.Exists(Path.Combine(prepared, "prepared.json")))
+            {
+                o.WriteLine($"Preparing the demo pair into {prepared}");
+                using var bar = new ProgressLine<PrepareProgress>(parse.Err(), "prepare    ", q => ((long)(q.Fraction * 100), 100));
+                SampleData.Prepare(repository, prepared, bar, cancellationToken);
+            }
         }
 
         var options = new ComparisonOptions
@@ -124,7 +128,8 @@ internal sealed class CompareCommand
             Seeds = seeds,
             Iterations = parse.GetValue(Iterations) ?? (quick ? 10 : null),
             TileSize = parse.GetValue(TileSize) ?? (quick ? 64 : null),
-            Device = parse.GetValue(Device)!,
+            Device = parse.GetValue(CommonOptions.Device)!,
+            Set = sets,
         };
         o.WriteLine($"Comparing {rows.Count} rows x {seeds.Count} seeds: {string.Join(", ", rows)}; seeds {string.Join(", ", seeds)}");
         var progressBar = ConsoleProgressBar.ForStandardError(parse.Err(), "compare    ");
@@ -148,35 +153,11 @@ internal sealed class CompareCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The demo's pair prepared into <c>&lt;output&gt;/prepared</c> (kept when already there); returns the folder.</summary>
-    internal static string PrepareDemoPair(ParseResult parse, string output, string repository, CancellationToken cancellationToken)
-    {
-        string prepared = Path.Combine(output, "prepared");
-        if (!File.Exists(Path.Combine(prepared, "prepared.json")))
-        {
-            parse.Out().WriteLine($"Preparing the demo pair into {prepared}");
-            PrepareConfig prepareConfig = PrepareConfigReader.Load(Path.Combine(repository, "sample-configs", "prepare-olinda-to-cbers.json"));
-            var bar = ConsoleProgressBar.ForStandardError(parse.Err(), "prepare    ");
-            try
-            {
-                new DatasetPreparer(prepareConfig).Run(prepared, overwrite: true,
-                    new SynchronousProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
-            }
-            finally
-            {
-                bar.Finish();
-            }
-        }
-
-        return prepared;
-    }
-
     internal static List<string> Split(string value, string option)
     {
         var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).ToList();
         return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");
     }
 
-    internal static string FindRepository(string? given) =>
-        SampleRepository.Find(given, "The demo's sample data were not found: run compare from the repository, pass --repository, or give --config and --prepared.");
+    private static string FindRepository(string? given) => SampleData.Find(given);
 }

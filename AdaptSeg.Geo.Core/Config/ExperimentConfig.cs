@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AdaptSeg.Geo.Config;
 
 /// <summary>
@@ -33,6 +35,9 @@ public sealed record DataConfig
 
     /// <summary>Cityscapes root (leftImg8bit/, gtFine/) for the benchmark.</summary>
     public string? Cityscapes { get; init; }
+
+    /// <summary>LoveDA Rural/Urban (its own folder layout), for the land-cover benchmark.</summary>
+    public LoveDaDataConfig? Loveda { get; init; }
 
     /// <summary>Source crop/resize size [width, height] for the benchmark (the paper: 1280x720).</summary>
     public IReadOnlyList<int>? SourceSize { get; init; }
@@ -72,8 +77,14 @@ public enum Normalisation
 /// <summary>Network settings.</summary>
 public sealed record ModelConfig
 {
+    /// <summary>deeplabv2-resnet (the paper's Caffe-style ResNet, the default) or torchvision-resnet (for torchvision, timm and torchgeo weights).</summary>
+    public BackboneKind Backbone { get; init; } = BackboneKind.DeepLabV2ResNet;
+
     /// <summary>ResNet depth: 101 (the paper) or 50.</summary>
     public int Depth { get; init; } = 101;
+
+    /// <summary>8 (the paper) or 16 (torchvision-resnet only: only layer4 dilated, as torchvision's replace_stride_with_dilation [F, F, T]).</summary>
+    public int OutputStride { get; init; } = 8;
 
     /// <summary>
     /// Bottleneck blocks per ResNet stage, overriding <see cref="Depth"/>: a lighter network for
@@ -84,14 +95,21 @@ public sealed record ModelConfig
     /// <summary>Stem width (the reference: 64); stages use 1x, 2x, 4x, 8x bottleneck channels. Smaller is lighter.</summary>
     public int Width { get; init; } = 64;
 
-    /// <summary>Initial weights (.pth), e.g. the DeepLab ImageNet/COCO init file (keys with 'Scale.' are mapped).</summary>
-    public string? Init { get; init; }
+    /// <summary>
+    /// Initial weights: a path, or { "path", "bands" } naming the file's conv1 channels (see <see cref="InitConfig"/>).
+    /// A model.pth from adaptseg train, or pretrained ResNet weights (.pth, .safetensors; key prefixes are found).
+    /// </summary>
+    [JsonConverter(typeof(InitConfigConverter))]
+    public InitConfig? Init { get; init; }
 
     /// <summary>Use all four ASPP branches (the reference sums only the first two).</summary>
     public bool AsppAllBranches { get; init; }
 
     /// <summary>Run BatchNorm on frozen statistics instead of batch statistics (the reference: false).</summary>
     public bool FreezeBatchNormStatistics { get; init; }
+
+    /// <summary>Train the batch-norm scales and shifts with the backbone (torchvision fine-tuning, the LoveDA code); the reference: false (frozen).</summary>
+    public bool TrainableBatchNorm { get; init; }
 
     /// <summary>Discriminator width (ndf).</summary>
     public int DiscriminatorWidth { get; init; } = 64;
@@ -133,6 +151,21 @@ public sealed record TrainingConfig
     public int IterSize { get; init; } = 1;
 
     public double LearningRate { get; init; } = 2.5e-4;
+
+    /// <summary>The heads' learning rate as a multiple of <see cref="LearningRate"/> (the paper: 10; LoveDA's code trains one group: 1).</summary>
+    public double HeadLearningRateFactor { get; init; } = 10;
+
+    /// <summary>
+    /// Linear warm-up: for the first N iterations the rates of the network and the discriminators are
+    /// base x iteration / N (LoveDA's <c>PREHEAT_STEPS</c>); then the poly schedule, counted from iteration 0. 0: none (the paper).
+    /// </summary>
+    public int WarmupIterations { get; init; }
+
+    /// <summary>
+    /// Clip the gradient of the network, and of each discriminator separately, to this L2 norm before
+    /// each optimiser step (LoveDA's code: 35); null: no clipping (the paper).
+    /// </summary>
+    public double? GradientClipNorm { get; init; }
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 5e-4;
     public double Power { get; init; } = 0.9;

@@ -29,18 +29,7 @@ public static class MethodComparison
     /// comparison's output; refuses any other non-empty folder, so nothing of the user's is replaced.
     /// </summary>
     /// <returns>The full path.</returns>
-    public static string ClaimOutput(string output)
-    {
-        output = Path.GetFullPath(output);
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, Marker)))
-        {
-            throw new IOException($"'{output}' exists and is not a previous comparison's output; choose another output folder so nothing there is overwritten.");
-        }
-
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, Marker), "Created by 'adaptseg compare'; a later comparison may replace what is in this folder.\n");
-        return output;
-    }
+    public static string ClaimOutput(string output) => OutputFolderClaim.Claim(output, Marker, "comparison");
 
     /// <summary>Runs the comparison; returns its result (also written under <see cref="ComparisonOptions.Output"/>).</summary>
     /// <exception cref="ArgumentException">Invalid options.</exception>
@@ -64,7 +53,7 @@ public static class MethodComparison
                 prepared.Folder);
         }
 
-        ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig);
+        ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig, options.Set);
         int iterations = options.Iterations ?? config.Training.Iterations;
         int tile = options.TileSize ?? config.Data.TileSize;
         string experiment = WriteExperiment(options, config, tile);
@@ -137,7 +126,7 @@ public static class MethodComparison
         ExperimentConfig fixedConfig = config with
         {
             Data = config.Data with { TileSize = tile, Prepared = options.Prepared },
-            Model = config.Model.Init is null ? config.Model : config.Model with { Init = ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init) },
+            Model = config.Model.Init is null ? config.Model : config.Model with { Init = config.Model.Init with { Path = ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init.Path) } },
         };
         Directory.CreateDirectory(options.Output);
         string path = Path.Combine(options.Output, "experiment.json");

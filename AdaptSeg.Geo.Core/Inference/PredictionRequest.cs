@@ -8,6 +8,12 @@ public sealed record PredictionRequest
     /// <summary>The input raster.</summary>
     public required string InputPath { get; init; }
 
+    /// <summary>The model file the predictor was made from, when there is one: an input no output may replace.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>Replace outputs that already exist (never an input, whatever this says).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Bands fed to the predictor, 1-based, in its channel order; null = all bands in file order.</summary>
     public IReadOnlyList<int>? Bands { get; init; }
 
@@ -44,6 +50,21 @@ public sealed record PredictionRequest
 
     /// <summary>The grid the model was trained on; null = predict at the input's pixel size (with a warning).</summary>
     public AdaptSeg.Geo.Models.TrainingGrid? ModelGrid { get; init; }
+
+    /// <summary>
+    /// Write a STAC Item beside the mask (<see cref="PredictionStacItem"/>, <c>mask.stac.json</c>), with
+    /// the other outputs; not for a shard (its mosaic is the product).
+    /// </summary>
+    public bool StacItem { get; init; } = true;
+
+    /// <summary>
+    /// The input as the user named it, for the Item's <c>derived_from</c> link: the STAC Item it was
+    /// read from (whose acquisition time the Item then takes) or the raster; null = <see cref="InputPath"/>.
+    /// </summary>
+    public string? StacSource { get; init; }
+
+    /// <summary>Whether <see cref="StacSource"/> is a STAC Item.</summary>
+    public bool StacSourceIsItem { get; init; }
 
     /// <summary>Write on the input's grid (default) or the model's.</summary>
     public AdaptSeg.Geo.Inference.PredictionGrid Grid { get; init; } = AdaptSeg.Geo.Inference.PredictionGrid.Input;

@@ -11,4 +11,7 @@ public sealed record PredictionSummary(string MaskPath, string? ProbabilityPath,
 
     /// <summary>Things the user should know (a model without a recorded training grid).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>What was adjusted to fit the raster (a tile larger than the raster, clamped to it).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

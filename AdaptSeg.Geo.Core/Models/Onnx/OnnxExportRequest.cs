@@ -40,6 +40,9 @@ public sealed record OnnxExportRequest
     /// <summary>How the int8 ranges are calibrated.</summary>
     public CalibrationOptions Calibration { get; init; } = new();
 
+    /// <summary>Write the STAC Item with the MLM extension beside the model (<see cref="OnnxStacItem"/>, <c>model.stac.json</c>).</summary>
+    public bool StacItem { get; init; } = true;
+
     /// <summary>Replace an existing output file.</summary>
     public bool Overwrite { get; init; }
 }

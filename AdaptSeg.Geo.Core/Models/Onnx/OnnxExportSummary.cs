@@ -12,4 +12,7 @@ public sealed record OnnxExportSummary(
 {
     /// <summary>What the int8 export quantised and calibrated on; null for a float32 export.</summary>
     public OnnxQuantizationSummary? Quantization { get; init; }
+
+    /// <summary>The STAC Item written beside the model (MLM extension), or null when none was asked for.</summary>
+    public string? StacItemPath { get; init; }
 }

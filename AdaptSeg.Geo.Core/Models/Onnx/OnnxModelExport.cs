@@ -29,12 +29,12 @@ public static class OnnxModelExport
         ArgumentNullException.ThrowIfNull(request);
         if (request.Quantization == OnnxQuantization.Int8 && request.CalibrationFolder is null)
         {
-            throw new ArgumentException("The int8 export calibrates its activations on target tiles: give --calibration <prepared folder> (the 'adaptseg prepare' output the model was trained from).");
+            throw new ArgumentException("The int8 export calibrates its activations on target tiles: give OnnxExportRequest.CalibrationFolder (--calibration), the 'adaptseg prepare' output the model was trained from.");
         }
 
         if (request.Quantization == OnnxQuantization.None && request.CalibrationFolder is not null)
         {
-            throw new ArgumentException($"--calibration '{request.CalibrationFolder}' is only used by --quantize int8; add --quantize int8 or leave --calibration out.");
+            throw new ArgumentException($"OnnxExportRequest.CalibrationFolder (--calibration) '{request.CalibrationFolder}' is only used by the int8 export; ask for OnnxQuantization.Int8 (--quantize int8) or leave it out.");
         }
 
         if (!File.Exists(request.CheckpointPath))
@@ -44,7 +44,9 @@ public static class OnnxModelExport
 
         string output = Path.GetFullPath(request.OutputPath);
         // By file identity (links included): the .onnx is never the model it is exported from.
-        OutputGuard.Check([("--checkpoint", request.CheckpointPath)], [("--output", request.OutputPath)], request.Overwrite);
+        string? itemPath = request.StacItem ? OnnxStacItem.PathFor(output) : null;
+        OutputGuard.Check([("OnnxExportRequest.CheckpointPath", request.CheckpointPath)],
+            [("OnnxExportRequest.OutputPath", request.OutputPath), ("the STAC Item of OnnxExportRequest.OutputPath", itemPath)], request.Overwrite, "OnnxExportRequest.Overwrite");
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
         request.Calibration.Validate();
@@ -54,7 +56,8 @@ public static class OnnxModelExport
             var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
             var (resolution, note) = ResolutionMetres(description.TrainingGrid);
             var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
-                resolutionMetres: resolution, bandNames: description.BandNames, trainingGrid: description.TrainingGrid).ToList();
+                resolutionMetres: resolution, bandNames: description.BandNames, outputCount: request.Heads == OnnxHeads.Both ? 2 : 1,
+                trainingGrid: description.TrainingGrid).ToList();
             var options = new OnnxExportOptions
             {
                 Heads = request.Heads,
@@ -78,9 +81,16 @@ public static class OnnxModelExport
                 model.WriteTo(stream);
             }
 
+            using var item = itemPath is null ? null : new PendingOutput(itemPath);
+            if (item is not null)
+            {
+                File.WriteAllText(item.TemporaryPath, OnnxStacItem.Build(output, itemPath!, description, statistics, domain, request.Heads,
+                    options.InputSize, DateTimeOffset.UtcNow));
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            pending.Commit();
-            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note) { Quantization = quantization };
+            PendingOutput.CommitAll([pending, item]);
+            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note) { StacItemPath = itemPath, Quantization = quantization };
         }
     }
 

@@ -10,9 +10,9 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 
 public sealed class OnnxModelExportTests
 {
-    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null)
+    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null, DeepLabOptions? options = null)
     {
-        using var network = DeepLabOnnxExporterTests.FormulaNetwork();
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork(options: options);
         string path = Path.Combine(folder, "model.pth");
         ModelPackage.Save(path, network, new ModelDescription
         {
@@ -20,6 +20,8 @@ public sealed class OnnxModelExportTests
             InputBands = 3,
             Blocks = [1, 1, 1, 1],
             Width = 8,
+            Backbone = network.Options.Backbone,
+            OutputStride = network.OutputStride,
             BandNames = ["red", "nir", "green"],
             SourceStatistics = new BandStatistics([60, 70, 80], [20, 25, 30]),
             TargetStatistics = target ?? new BandStatistics([100, 90, 110], [40, 35, 51]),
@@ -110,6 +112,23 @@ public sealed class OnnxModelExportTests
     }
 
     [Fact]
+    public void Run_BothHeads_ClassNamesPerOutputAndPredictReadsTheMainHeads()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = SaveFormulaModel(temp.Path);
+        string output = temp.File("model.onnx");
+        OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output, Heads = OnnxHeads.Both, DynamicSize = true });
+
+        using (var session = new InferenceSession(output))
+        {
+            Assert.Equal(2, JsonSerializer.Deserialize<Dictionary<string, string>[]>(session.ModelMetadata.CustomMetadataMap["class_names"])!.Length);
+        }
+
+        using var predictor = AdaptSeg.Geo.Inference.OnnxTilePredictor.FromFile(output);
+        Assert.Equal(["water", "vegetation", "other"], predictor.ClassNames);
+    }
+
+    [Fact]
     public void Run_OutputExists_RefusesWithoutOverwriteAndKeepsTheFile()
     {
         using var temp = new TempDirectory();
@@ -117,7 +136,7 @@ public sealed class OnnxModelExportTests
         string output = temp.File("model.onnx");
         File.WriteAllText(output, "keep me");
         var e = Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output }));
-        Assert.Contains("--overwrite", e.Message);
+        Assert.Contains("OnnxExportRequest.Overwrite", e.Message); // the library names its own option; the CLI shows --overwrite
         Assert.Equal("keep me", File.ReadAllText(output));
         byte[] model = File.ReadAllBytes(checkpoint);
         Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = checkpoint, Overwrite = true }));
