@@ -76,12 +76,14 @@ internal sealed class BenchCommand
         };
         forward.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => RunForward(parse, t))));
 
-        return new Command("bench", "Measure speed and memory: forward (network inference), train (adversarial iterations), predict (tiled inference end to end), stitch (tiling without a network).")
+        return new Command("bench", "Measure speed and memory: forward (network inference), train (adversarial iterations), predict (tiled inference end to end), " +
+            "stitch (tiling without a network), engines (float32 and int8 engines on trained models: accuracy and speed).")
         {
             forward,
             BenchTrainCommand.Create(),
             BenchStitchCommand.Create(),
             BenchStitchCommand.CreateWithNetwork(),
+            BenchEnginesCommand.Create(),
         };
     }
 
@@ -112,6 +114,7 @@ internal sealed class BenchCommand
         long parameters = model.parameters().Sum(p => p.numel());
         model.to(device, dtype);
         model.eval();
+        o.WriteLine($"CPU ISA: {CpuInstructionSet.Describe()}");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"DeepLab-v2 ResNet-{depth} multi-level, {classes} classes, {parameters / 1e6:F1} M parameters; input {batch}x{bands}x{size}x{size} {dtypeName} on {device} ({torch.get_num_threads()} threads)"));
 

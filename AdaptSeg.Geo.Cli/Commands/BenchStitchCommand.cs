@@ -1,6 +1,8 @@
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
+using AdaptSeg.Geo.Models.Onnx;
 using AdaptSeg.Geo.Runtime;
+using Google.Protobuf;
 using TorchSharp;
 using System.CommandLine;
 using System.Diagnostics;
@@ -56,7 +58,9 @@ internal sealed class BenchStitchCommand
 
     private static readonly Option<string> Engine = new("--engine")
     {
-        Description = "What runs the network: torchsharp (default), onnxruntime (the same weights exported in memory), or both, one after the other on the same raster and tiles, with the ratio.",
+        Description = "What runs the network: torchsharp (default), onnxruntime (the same weights exported in memory, float32), int8 (that graph quantised to QDQ int8, " +
+            "calibrated on tiles of the synthetic raster), both (torchsharp,onnxruntime), all (the three) or a comma-separated list; one after the other on the same raster and tiles, " +
+            "with the ratios to the first and the mask agreement with the first (% of pixels).",
         DefaultValueFactory = _ => "torchsharp",
     };
 
@@ -101,9 +105,15 @@ internal sealed class BenchStitchCommand
         BlendMode blend = parse.GetValue(Blend) == "center-crop" ? BlendMode.CenterCrop : BlendMode.Hann;
         int overlap = parse.GetValue(Overlap) ?? tile / 2;
         string engine = network ? parse.GetValue(Engine)!.Trim().ToLowerInvariant() : "none";
-        if (network && engine is not ("torchsharp" or "onnxruntime" or "both"))
+        string[] engines = engine switch
         {
-            parse.Err().WriteLine($"error: --engine '{engine}' is not known; use torchsharp, onnxruntime or both.");
+            "both" => ["torchsharp", "onnxruntime"],
+            "all" => ["torchsharp", "onnxruntime", "int8"],
+            _ => engine.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        };
+        if (network && (engines.Length == 0 || engines.Any(e => e is not ("torchsharp" or "onnxruntime" or "int8")) || engines.Distinct().Count() != engines.Length))
+        {
+            parse.Err().WriteLine($"error: --engine '{engine}' is not known; use torchsharp, onnxruntime, int8, both, all, or a comma-separated list of the first three.");
             return ExitCodes.BadInput;
         }
 
@@ -118,10 +128,10 @@ internal sealed class BenchStitchCommand
             var o = parse.Out();
             o.WriteLine($"raster        {size}x{size}, {bands} band(s) uint8, {classes} classes");
             o.WriteLine($"CPU threads   {Environment.ProcessorCount}");
+            o.WriteLine($"CPU ISA       {CpuInstructionSet.Describe()}");
             using DeepLabMulti? model = network ? Network(parse, classes, bands) : null;
             var statistics = new BandStatistics([.. Enumerable.Repeat(127.5, bands)], [.. Enumerable.Repeat(64.0, bands)]);
-            var measured = new List<(string Engine, double MsPerTile, double CpuMsPerTile)>();
-            string[] engines = engine == "both" ? ["torchsharp", "onnxruntime"] : [engine];
+            var measured = new List<(string Engine, double MsPerTile, double CpuMsPerTile, string Mask)>();
             foreach (string e in engines)
             {
                 var request = new PredictionRequest
@@ -134,9 +144,17 @@ internal sealed class BenchStitchCommand
                 {
                     "torchsharp" => new NetworkTilePredictor(model!, statistics, TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!)),
                     "onnxruntime" => OnnxTilePredictor.FromNetwork(model!, statistics, device: parse.GetValue(CommonOptions.Device)!),
+                    "int8" => Int8(parse, model!, input, bands, statistics, Math.Min(Math.Min(tile, size), new CalibrationOptions().TileSize), cancellationToken),
                     _ => new OneHotOfFirstBand(classes, bands),
                 };
                 using var owned = (IDisposable)predictor;
+                if (network)
+                {
+                    o.WriteLine(predictor is OnnxTilePredictor onnx
+                        ? $"threads       {e}: ONNX Runtime intra-op {onnx.IntraOpThreads}"
+                        : $"threads       {e}: TorchSharp intra-op {torch.get_num_threads()} (interop {torch.get_num_interop_threads()})");
+                }
+
                 if (network)
                 {
                     NetworkAlone(input, predictor, request.Stitch, bands, 1, cancellationToken); // warm-up, not reported
@@ -151,7 +169,7 @@ internal sealed class BenchStitchCommand
 
                 double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
                 int tiles = Math.Max(1, summary.Tiles);
-                measured.Add((e, summary.Elapsed.TotalMilliseconds / tiles, cpuSeconds * 1000 / tiles));
+                measured.Add((e, summary.Elapsed.TotalMilliseconds / tiles, cpuSeconds * 1000 / tiles, request.MaskPath));
                 o.WriteLine($"engine        {e}");
                 o.WriteLine($"tiles         {summary.Tiles} of {tile} px, overlap {overlap}, blend {blend}");
                 o.WriteLine(network
@@ -174,11 +192,26 @@ internal sealed class BenchStitchCommand
                 o.WriteLine($"peak memory   {ProcessMemory.PeakWorkingSetMiB():F0} MiB working set (whole process, VmHWM, so far)");
             }
 
-            if (measured.Count == 2)
+            foreach (var r in measured.Skip(1))
             {
-                var (t, r) = (measured[0], measured[1]);
-                o.WriteLine($"compare       onnxruntime / torchsharp: wall {r.MsPerTile / t.MsPerTile:F2}x ({r.MsPerTile:F1} vs {t.MsPerTile:F1} ms per tile), " +
+                var t = measured[0];
+                o.WriteLine($"compare       {r.Engine} / {t.Engine}: wall {r.MsPerTile / t.MsPerTile:F2}x ({r.MsPerTile:F1} vs {t.MsPerTile:F1} ms per tile), " +
                             $"CPU {r.CpuMsPerTile / t.CpuMsPerTile:F2}x ({r.CpuMsPerTile:F1} vs {t.CpuMsPerTile:F1} CPU-ms per tile)");
+            }
+
+            for (int j = 1; j < measured.Count; j++)
+            {
+                for (int i = 0; i < j; i++)
+                {
+                    var (agree, total) = MaskAgreement(measured[i].Mask, measured[j].Mask);
+                    o.WriteLine($"agreement     {measured[j].Engine} vs {measured[i].Engine}: {100.0 * agree / Math.Max(1, total):F2} % of {total} pixels have the same class" +
+                                (network ? " (random weights: a check that the engines compute the same network, not an accuracy figure)" : ""));
+                }
+            }
+
+            if (measured.Count > 1)
+            {
+                o.WriteLine($"note          the ratios depend on the CPU's instruction sets (line 'CPU ISA') and thread counts; compare figures only with those alike.");
             }
 
             return ExitCodes.Success;
@@ -190,6 +223,39 @@ internal sealed class BenchStitchCommand
                 Directory.Delete(folder, recursive: true);
             }
         }
+    }
+
+    /// <summary>The network's float graph quantised to QDQ int8, calibrated (min-max) on up to 8 tiles of the synthetic raster (at most 256 px: the export's default).</summary>
+    private static OnnxTilePredictor Int8(ParseResult parse, DeepLabMulti model, string raster, int bands, BandStatistics statistics, int tile, CancellationToken cancellationToken)
+    {
+        var calibration = new CalibrationOptions { Tiles = 8, TileSize = tile, Method = CalibrationMethod.MinMax };
+        parse.Err().WriteLine($"int8: calibrating on up to {calibration.Tiles} tiles of the synthetic raster (not timed)...");
+        CalibrationSet set = CalibrationTiles.FromRaster(raster, [.. Enumerable.Range(1, bands)], statistics, calibration, cancellationToken);
+        var floatModel = DeepLabOnnxExporter.Build(model, new OnnxExportOptions(), cancellationToken);
+        var (quantized, _) = OnnxModelExport.QuantizeInt8(floatModel, set, calibration, cancellationToken: cancellationToken);
+        return new OnnxTilePredictor(quantized.ToByteArray(), statistics, [.. Enumerable.Range(0, model.NumClasses).Select(i => $"class_{i}")],
+            parse.GetValue(CommonOptions.Device)!, "the network quantised in memory");
+    }
+
+    /// <summary>Pixels with the same value in two masks of the same size.</summary>
+    private static (long Agree, long Total) MaskAgreement(string a, string b)
+    {
+        using var first = GdalDataset.Open(a);
+        using var second = GdalDataset.Open(b);
+        long agree = 0;
+        var rowA = new byte[first.Width];
+        var rowB = new byte[first.Width];
+        for (int y = 0; y < first.Height; y++)
+        {
+            first.Read<byte>(1, new PixelWindow(0, y, first.Width, 1), rowA);
+            second.Read<byte>(1, new PixelWindow(0, y, first.Width, 1), rowB);
+            for (int x = 0; x < rowA.Length; x++)
+            {
+                agree += rowA[x] == rowB[x] ? 1 : 0;
+            }
+        }
+
+        return (agree, (long)first.Width * first.Height);
     }
 
     private static void WriteSynthetic(string path, int size, int bands, int classes, CancellationToken cancellationToken)

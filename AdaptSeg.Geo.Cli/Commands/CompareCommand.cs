@@ -153,7 +153,7 @@ internal sealed class CompareCommand
         return ExitCodes.Success;
     }
 
-    private static List<string> Split(string value, string option)
+    internal static List<string> Split(string value, string option)
     {
         var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).ToList();
         return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");

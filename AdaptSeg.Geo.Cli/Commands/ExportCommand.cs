@@ -52,6 +52,42 @@ internal sealed class ExportCommand
         Description = "Normalise with the source domain's band statistics instead of the target's (the default, as predict).",
     };
 
+    private static readonly Option<string> Quantize = new("--quantize")
+    {
+        Description = "'none' (default: float32) or 'int8': a QDQ graph with per-channel symmetric int8 weights and per-tensor uint8 activations, " +
+            "calibrated on target tiles of --calibration; ONNX Runtime runs it with its int8 kernels (see docs/onnx.md).",
+        DefaultValueFactory = _ => "none",
+    };
+
+    private static readonly Option<string?> Calibration = new("--calibration")
+    {
+        Description = "With --quantize int8: the prepared folder ('adaptseg prepare' output) whose target images calibrate the activation ranges. Only the images are read; no label file is opened.",
+    };
+
+    private static readonly Option<int> CalibrationTiles = new("--calibration-tiles")
+    {
+        Description = "Most calibration tiles, spread evenly over the target scenes.",
+        DefaultValueFactory = _ => new CalibrationOptions().Tiles,
+    };
+
+    private static readonly Option<int> CalibrationTileSize = new("--calibration-tile-size")
+    {
+        Description = "Side of the calibration tiles in pixels (the calibration graph takes any size).",
+        DefaultValueFactory = _ => new CalibrationOptions().TileSize,
+    };
+
+    private static readonly Option<string> CalibrationMethodOption = new("--calibration-method")
+    {
+        Description = "'percentile' (default: clip the rarest extremes, see --calibration-percentile) or 'minmax' (the full range seen).",
+        DefaultValueFactory = _ => "percentile",
+    };
+
+    private static readonly Option<double> CalibrationPercentile = new("--calibration-percentile")
+    {
+        Description = "Upper percentile kept by --calibration-method percentile (the lower one is 100 minus it).",
+        DefaultValueFactory = _ => new CalibrationOptions().Percentile,
+    };
+
     private static readonly Option<bool> Overwrite = new("--overwrite")
     {
         Description = "Replace the output if it exists (otherwise that is an error).",
@@ -70,7 +106,8 @@ internal sealed class ExportCommand
             "(raw - mean) / std. Metadata for QGIS Deepness (model_type, class_names, seg_thresh, seg_small_segment, tiles_size, tiles_overlap, " +
             "standardization_mean/std) and adaptseg (raw band statistics); a STAC Item with the MLM extension beside it. See docs/onnx.md.")
         {
-            Checkpoint, Output, Heads, Opset, TileSize, DynamicSize, Overlap, SourceStatistics, Overwrite, NoStac,
+            Checkpoint, Output, Heads, Opset, TileSize, DynamicSize, Overlap, SourceStatistics, Quantize, Calibration,
+            CalibrationTiles, CalibrationTileSize, CalibrationMethodOption, CalibrationPercentile, Overwrite, NoStac,
         };
         onnx.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written.")));
         return new Command("export", "Export a trained model for other tools: onnx (ONNX Runtime, QGIS Deepness).") { onnx };
@@ -92,6 +129,36 @@ internal sealed class ExportCommand
             throw new ArgumentException($"--tile-size {tile} / --overlap-percent {overlap}: the tile must be at least 16 pixels and the overlap 0 to 99 percent.");
         }
 
+        OnnxQuantization quantization = parse.GetValue(Quantize)!.Trim().ToLowerInvariant() switch
+        {
+            "none" => OnnxQuantization.None,
+            "int8" => OnnxQuantization.Int8,
+            var other => throw new ArgumentException($"--quantize '{other}' is not known; use none or int8."),
+        };
+        CalibrationMethod method = parse.GetValue(CalibrationMethodOption)!.Trim().ToLowerInvariant() switch
+        {
+            "percentile" => CalibrationMethod.Percentile,
+            "minmax" or "min-max" => CalibrationMethod.MinMax,
+            var other => throw new ArgumentException($"--calibration-method '{other}' is not known; use percentile or minmax."),
+        };
+        var calibration = new CalibrationOptions
+        {
+            Tiles = parse.GetValue(CalibrationTiles),
+            TileSize = parse.GetValue(CalibrationTileSize),
+            Method = method,
+            Percentile = parse.GetValue(CalibrationPercentile),
+        };
+        try
+        {
+            calibration.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"--calibration-tiles / --calibration-tile-size / --calibration-percentile: {e.Message}", e);
+        }
+
+        int passes = method == CalibrationMethod.Percentile ? 2 : 1;
+        using var progress = new ProgressLine<OnnxExportProgress>(err, "calibrate", p => (p.Stage.EndsWith("histograms", StringComparison.Ordinal) ? p.Total + p.Done : p.Done, (long)p.Total * passes), "tiles");
         OnnxExportSummary summary = OnnxModelExport.Run(new OnnxExportRequest
         {
             CheckpointPath = parse.GetValue(Checkpoint)!,
@@ -103,8 +170,12 @@ internal sealed class ExportCommand
             OverlapPercent = overlap,
             UseSourceStatistics = parse.GetValue(SourceStatistics),
             Overwrite = parse.GetValue(Overwrite),
+            Quantization = quantization,
+            CalibrationFolder = parse.GetValue(Calibration),
             StacItem = !parse.GetValue(NoStac),
-        }, cancellationToken);
+            Calibration = calibration,
+        }, progress, cancellationToken);
+        progress.Dispose();
 
         TextWriter o = parse.Out();
         string size = parse.GetValue(DynamicSize) ? "height x width" : $"{tile} x {tile}";
@@ -113,6 +184,14 @@ internal sealed class ExportCommand
         foreach (var (key, value) in summary.Metadata)
         {
             o.WriteLine($"metadata  {key} = {value}");
+        }
+
+        if (summary.Quantization is { } q)
+        {
+            o.WriteLine($"int8      {q.QuantizedConvolutions} convolutions int8 (weights per channel, symmetric), {q.FloatConvolutions} float " +
+                        $"({q.FloatConvolutions - q.CancellingConvolutions} classifiers, {q.CancellingConvolutions} feeding residual additions that cancel), " +
+                        $"{q.ActivationTensors} activation tensors uint8 per tensor");
+            o.WriteLine($"calibrate {q.CalibrationTiles} target tiles of {q.CalibrationTileSize} px, {q.Method}, from {string.Join(", ", q.Scenes)} (images only)");
         }
 
         if (summary.ResolutionNote is not null)

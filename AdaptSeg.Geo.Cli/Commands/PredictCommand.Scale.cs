@@ -167,7 +167,9 @@ internal sealed partial class PredictCommand
         };
         _ = SceneListPrediction.MaskPath(folder, request.NamePattern, scenes[0]); // checks the pattern before the model loads
 
-        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(CommonOptions.Device)!);
+        ITilePredictorFactory engine = EngineFactory(parse, factory, template.Stitch.TileSize);
+        ITilePredictor predictor = engine.Create(parse.GetValue(Checkpoint)!, parse.GetValue(CommonOptions.Device)!);
+        o.WriteLine($"engine        {DescribeEngine(parse, engine, predictor)}");
         try
         {
             request = request with { Template = RasterPrediction.WithModelDefaults(template, predictor) };

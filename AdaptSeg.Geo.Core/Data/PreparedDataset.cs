@@ -56,6 +56,34 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
     /// </summary>
     public static PreparedDataset Load(string folder)
     {
+        var (root, m, stats, manifestPath, statisticsPath) = ReadManifest(folder);
+        return new PreparedDataset(root, m.Classes, m.BandCount,
+            Domain(root, m.Source, stats.Source, m.BandCount, manifestPath, statisticsPath, evaluationOnly: false) with { BandNames = m.Source.BandNames ?? m.BandNames },
+            Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true) with { BandNames = m.Target.BandNames ?? m.BandNames },
+            m.Grid.CrsWkt, m.Grid.PixelSize)
+        {
+            BandNames = m.BandNames,
+            TileSize = m.TileSize,
+            TileIndexPath = Resolve(root, m.TileIndex, manifestPath),
+            Epsg = m.Grid.Epsg,
+        };
+    }
+
+    /// <summary>
+    /// The target domain of the prepared folder with its images only, for jobs that must not see
+    /// labels (int8 calibration): reads <c>prepared.json</c> and <c>statistics.json</c> and checks the
+    /// target images as <see cref="Load"/> does, but opens no label file of either domain; the
+    /// scenes returned carry no label paths.
+    /// </summary>
+    public static PreparedDomain LoadTargetImages(string folder)
+    {
+        var (root, m, stats, manifestPath, statisticsPath) = ReadManifest(folder);
+        return Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true, withLabels: false)
+            with { BandNames = m.Target.BandNames ?? m.BandNames };
+    }
+
+    private static (string Root, PreparedManifest Manifest, StatisticsFile Statistics, string ManifestPath, string StatisticsPath) ReadManifest(string folder)
+    {
         string root = System.IO.Path.GetFullPath(folder);
         string manifestPath = System.IO.Path.Combine(root, PreparedManifest.FileName);
         if (!File.Exists(manifestPath))
@@ -77,20 +105,10 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
         string statisticsPath = Resolve(root, m.Statistics, manifestPath);
         Require(File.Exists(statisticsPath), statisticsPath, "is missing");
         StatisticsFile stats = ReadJson<StatisticsFile>(statisticsPath);
-
-        return new PreparedDataset(root, m.Classes, m.BandCount,
-            Domain(root, m.Source, stats.Source, m.BandCount, manifestPath, statisticsPath, evaluationOnly: false) with { BandNames = m.Source.BandNames ?? m.BandNames },
-            Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true) with { BandNames = m.Target.BandNames ?? m.BandNames },
-            m.Grid.CrsWkt, m.Grid.PixelSize)
-        {
-            BandNames = m.BandNames,
-            TileSize = m.TileSize,
-            TileIndexPath = Resolve(root, m.TileIndex, manifestPath),
-            Epsg = m.Grid.Epsg,
-        };
+        return (root, m, stats, manifestPath, statisticsPath);
     }
 
-    private static PreparedDomain Domain(string root, ManifestDomain d, DomainStatistics s, int bandCount, string manifestPath, string statisticsPath, bool evaluationOnly)
+    private static PreparedDomain Domain(string root, ManifestDomain d, DomainStatistics s, int bandCount, string manifestPath, string statisticsPath, bool evaluationOnly, bool withLabels = true)
     {
         Require(s.Name == d.Name, statisticsPath, $"holds statistics for domain '{s.Name}' where '{d.Name}' was expected");
         Require(s.Mean.Length == bandCount && s.Std.Length == bandCount, statisticsPath, $"has {s.Mean.Length} means and {s.Std.Length} stds for {bandCount} bands");
@@ -100,6 +118,13 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
         foreach (ManifestScene scene in d.Scenes)
         {
             string image = Resolve(root, scene.Image, manifestPath);
+            if (!withLabels)
+            {
+                CheckRaster(image, scene.Width, scene.Height, bandCount);
+                scenes.Add(new PreparedScene(scene.Name, image, null, scene.Width, scene.Height));
+                continue;
+            }
+
             string? labels = scene.Labels is null ? null : Resolve(root, scene.Labels, manifestPath);
             CheckRaster(image, scene.Width, scene.Height, bandCount);
             if (labels is not null)

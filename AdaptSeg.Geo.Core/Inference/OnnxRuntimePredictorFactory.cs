@@ -29,7 +29,7 @@ public sealed class OnnxRuntimePredictorFactory : ITilePredictorFactory
         using (network)
         {
             var (statistics, _) = OnnxModelExport.ChooseStatistics(description, UseSourceStatistics, checkpointPath);
-            return OnnxTilePredictor.FromNetwork(network, statistics, description.Classes, device);
+            return OnnxTilePredictor.FromNetwork(network, statistics, description.Classes, device, trainingGrid: description.TrainingGrid);
         }
     }
 }

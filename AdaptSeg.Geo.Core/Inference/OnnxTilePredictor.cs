@@ -19,6 +19,9 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
     /// <summary>Largest .onnx file read (protobuf's own limit is 2 GiB; ResNet-101 is about 170 MB).</summary>
     public const long MaximumModelBytes = 2L * 1024 * 1024 * 1024 - 1;
 
+    /// <summary>Metadata values are JSON texts with camelCase keys.</summary>
+    private static readonly JsonSerializerOptions MetadataJson = new(JsonSerializerDefaults.Web);
+
     private readonly InferenceSession session;
     private readonly RunOptions runOptions = new();
     private readonly float[] mean;
@@ -31,12 +34,22 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
     /// <param name="classNames">Class names in value order.</param>
     /// <param name="device">cpu, cuda, cuda:N or auto (CUDA only in a build with <c>-p:OnnxRuntimeBackend=gpu</c>).</param>
     /// <param name="source">Where the model came from, for messages.</param>
-    public OnnxTilePredictor(byte[] model, BandStatistics statistics, IReadOnlyList<string> classNames, string device = "cpu", string source = "the exported model")
+    /// <param name="settings">Threads and where to save the optimised graph; null for the defaults.</param>
+    public OnnxTilePredictor(byte[] model, BandStatistics statistics, IReadOnlyList<string> classNames, string device = "cpu", string source = "the exported model",
+        OnnxSessionSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(classNames);
+        settings ??= new OnnxSessionSettings();
+        IntraOpThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : TorchSharp.torch.get_num_threads();
         using SessionOptions options = CreateOptions(device, source);
+        options.IntraOpNumThreads = IntraOpThreads;
+        if (settings.OptimizedModelPath is { } optimized)
+        {
+            options.OptimizedModelFilePath = optimized;
+        }
+
         try
         {
             session = new InferenceSession(model, options);
@@ -81,6 +94,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         std = statistics.Std.Select(s => (float)Math.Max(s, 1e-6)).ToArray();
         ClassNames = classNames;
         origin = source;
+        IsQuantized = QdqQuantizer.IsQuantized(Onnx.ModelProto.Parser.ParseFrom(model));
     }
 
     public int ClassCount { get; }
@@ -93,20 +107,30 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
     /// <summary>The tile height and width the model was exported for, or null when it takes any size.</summary>
     public (int Height, int Width)? FixedSize { get; }
 
+    /// <summary>True for a quantised graph (QDQ int8 from <c>export onnx --quantize int8</c>, or any graph with quantised operators).</summary>
+    public bool IsQuantized { get; }
+
+    /// <summary>ONNX Runtime's intra-op thread count.</summary>
+    public int IntraOpThreads { get; }
+
+    /// <summary>The grid the model was trained on, when its file records it (predict resamples the input to it, as with TorchSharp).</summary>
+    public TrainingGrid? TrainingGrid { get; init; }
+
     /// <summary>Exports <paramref name="network"/> in memory (main head, opset 17) and runs it with ONNX Runtime.</summary>
-    public static OnnxTilePredictor FromNetwork(DeepLabMulti network, BandStatistics statistics, IReadOnlyList<string>? classNames = null, string device = "cpu")
+    public static OnnxTilePredictor FromNetwork(DeepLabMulti network, BandStatistics statistics, IReadOnlyList<string>? classNames = null, string device = "cpu",
+        OnnxSessionSettings? settings = null, TrainingGrid? trainingGrid = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         byte[] bytes = DeepLabOnnxExporter.Build(network, new OnnxExportOptions()).ToByteArray();
         return new OnnxTilePredictor(bytes, statistics,
-            classNames ?? Enumerable.Range(0, network.NumClasses).Select(i => $"class_{i}").ToList(), device, "the network exported in memory");
+            classNames ?? Enumerable.Range(0, network.NumClasses).Select(i => $"class_{i}").ToList(), device, "the network exported in memory", settings) { TrainingGrid = trainingGrid };
     }
 
     /// <summary>
     /// Loads a .onnx file written by <c>adaptseg export onnx</c>: the band statistics and class names
     /// come from its metadata (<c>adaptseg_band_mean</c>, <c>adaptseg_band_std</c>, <c>class_names</c>).
     /// </summary>
-    public static OnnxTilePredictor FromFile(string path, string device = "cpu")
+    public static OnnxTilePredictor FromFile(string path, string device = "cpu", OnnxSessionSettings? settings = null)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
@@ -153,7 +177,13 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
                 : throw new InvalidDataException($"'{path}': class_names has no entry \"{c}\"; the classes must be numbered 0..{names.Count - 1}."));
         }
 
-        return new OnnxTilePredictor(bytes, new BandStatistics(bandMean, bandStd), ordered, device, $"'{path}'");
+        TrainingGrid? grid = metadata.ContainsKey(DeepnessMetadata.TrainingGrid) ? ReadJson<TrainingGrid>(metadata, DeepnessMetadata.TrainingGrid, path) : null;
+        if (grid is not null && (string.IsNullOrWhiteSpace(grid.CrsWkt) || !(grid.PixelSize > 0) || !double.IsFinite(grid.PixelSize)))
+        {
+            throw new InvalidDataException($"'{path}': metadata '{DeepnessMetadata.TrainingGrid}' has no CRS or no positive pixel size; export the model again with 'adaptseg export onnx'.");
+        }
+
+        return new OnnxTilePredictor(bytes, new BandStatistics(bandMean, bandStd), ordered, device, $"'{path}'", settings) { TrainingGrid = grid };
     }
 
     public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)
@@ -177,21 +207,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
             buffer = new float[count];
         }
 
-        for (int b = 0; b < batch; b++)
-        {
-            for (int c = 0; c < BandCount; c++)
-            {
-                long offset = ((long)b * BandCount + c) * plane;
-                float m = mean[c];
-                float s = std[c];
-                for (long p = offset; p < offset + plane; p++)
-                {
-                    float v = (input[(int)p] - m) / s;
-                    buffer[p] = float.IsFinite(v) ? v : 0f;
-                }
-            }
-        }
-
+        OnnxInputNormalisation.Apply(input, batch, plane, mean, std, buffer);
         using var value = OrtValue.CreateTensorValueFromMemory(buffer, [batch, BandCount, height, width]);
         using var outputs = session.Run(runOptions, [DeepLabOnnxExporter.InputName], [value], [DeepLabOnnxExporter.MainOutputName]);
         outputs[0].GetTensorDataAsSpan<float>()[..(int)(batch * ClassCount * plane)].CopyTo(probabilities);
@@ -250,7 +266,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
 
         try
         {
-            return JsonSerializer.Deserialize<T>(text) ?? throw new JsonException("null");
+            return JsonSerializer.Deserialize<T>(text, MetadataJson) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {

@@ -190,7 +190,7 @@ public static class RasterPrediction
         return predictor switch
         {
             NetworkTilePredictor network => request with { Legend = request.Legend ?? ClassLegend.FromNames(network.ClassNames), ModelGrid = network.TrainingGrid },
-            OnnxTilePredictor onnx => request with { Legend = request.Legend ?? ClassLegend.FromNames(onnx.ClassNames) },
+            OnnxTilePredictor onnx => request with { Legend = request.Legend ?? ClassLegend.FromNames(onnx.ClassNames), ModelGrid = onnx.TrainingGrid },
             _ => request,
         };
     }

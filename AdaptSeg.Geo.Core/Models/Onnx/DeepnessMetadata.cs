@@ -41,6 +41,8 @@ public static class DeepnessMetadata
     public const string BandStd = "adaptseg_band_std";
     public const string BandNames = "adaptseg_band_names";
     public const string Statistics = "adaptseg_statistics";
+    public const string TrainingGrid = "adaptseg_training_grid";
+    public const string Quantization = "adaptseg_quantization";
 
     /// <summary>
     /// The metadata for a model: <c>model_type</c> "Segmentor", <c>class_names</c> {"0": name, ...}
@@ -50,11 +52,13 @@ public static class DeepnessMetadata
     /// <c>tiles_size</c> (as Deepness documents it) and <c>tile_size</c> (as Deepness's code reads it),
     /// <c>tiles_overlap</c> in percent, <c>standardization_mean/std</c> (see the remarks), and
     /// <c>adaptseg_band_mean/std</c> (raw-value statistics), <c>adaptseg_band_names</c>,
-    /// <c>adaptseg_statistics</c> ("target" or "source").
+    /// <c>adaptseg_statistics</c> ("target" or "source"), and <c>adaptseg_training_grid</c>
+    /// (<c>{"crsWkt": ..., "pixelSize": ...}</c>, when the model records it: <c>predict</c> then
+    /// resamples the input to it, as with the model.pth).
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Build(
         IReadOnlyList<string> classes, BandStatistics statistics, string statisticsDomain, int tileSize, int overlapPercent,
-        double? resolutionMetres = null, IReadOnlyList<string>? bandNames = null, int outputCount = 1)
+        double? resolutionMetres = null, IReadOnlyList<string>? bandNames = null, int outputCount = 1, Models.TrainingGrid? trainingGrid = null)
     {
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(statistics);
@@ -104,6 +108,11 @@ public static class DeepnessMetadata
         }
 
         metadata.Add(new(Statistics, JsonSerializer.Serialize(statisticsDomain)));
+        if (trainingGrid is not null)
+        {
+            metadata.Add(new(TrainingGrid, JsonSerializer.Serialize(new { crsWkt = trainingGrid.CrsWkt, pixelSize = trainingGrid.PixelSize })));
+        }
+
         return metadata;
     }
 }

@@ -28,6 +28,18 @@ public sealed record OnnxExportRequest
     /// <summary>Normalise with the source domain's statistics instead of the target's (as <c>predict</c>).</summary>
     public bool UseSourceStatistics { get; init; }
 
+    /// <summary>float32 (default) or QDQ int8 (<see cref="QdqQuantizer"/>), which needs <see cref="CalibrationFolder"/>.</summary>
+    public OnnxQuantization Quantization { get; init; } = OnnxQuantization.None;
+
+    /// <summary>
+    /// The prepared folder whose target images calibrate the int8 activation ranges (<c>adaptseg prepare</c>'s
+    /// output; only the target images are read, no label file is opened).
+    /// </summary>
+    public string? CalibrationFolder { get; init; }
+
+    /// <summary>How the int8 ranges are calibrated.</summary>
+    public CalibrationOptions Calibration { get; init; } = new();
+
     /// <summary>Write the STAC Item with the MLM extension beside the model (<see cref="OnnxStacItem"/>, <c>model.stac.json</c>).</summary>
     public bool StacItem { get; init; } = true;
 

@@ -10,6 +10,9 @@ namespace AdaptSeg.Geo.Models.Onnx;
 public sealed record OnnxExportSummary(
     string OutputPath, long Bytes, long IrVersion, int Opset, IReadOnlyList<KeyValuePair<string, string>> Metadata, string? ResolutionNote)
 {
+    /// <summary>What the int8 export quantised and calibrated on; null for a float32 export.</summary>
+    public OnnxQuantizationSummary? Quantization { get; init; }
+
     /// <summary>The STAC Item written beside the model (MLM extension), or null when none was asked for.</summary>
     public string? StacItemPath { get; init; }
 }

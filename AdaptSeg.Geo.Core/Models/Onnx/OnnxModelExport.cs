@@ -19,10 +19,24 @@ public static class OnnxModelExport
     public const string NotMetresNote =
         "resolution not written: the model was trained on a grid whose units are not metres (Deepness wants cm/px); set it in Deepness.";
 
-    /// <summary>Exports <see cref="OnnxExportRequest.CheckpointPath"/> to <see cref="OnnxExportRequest.OutputPath"/>.</summary>
-    public static OnnxExportSummary Run(OnnxExportRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Exports <see cref="OnnxExportRequest.CheckpointPath"/> to <see cref="OnnxExportRequest.OutputPath"/>;
+    /// with <see cref="OnnxQuantization.Int8"/>, calibrates on the target images of
+    /// <see cref="OnnxExportRequest.CalibrationFolder"/> and writes the QDQ graph.
+    /// </summary>
+    public static OnnxExportSummary Run(OnnxExportRequest request, IProgress<OnnxExportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Quantization == OnnxQuantization.Int8 && request.CalibrationFolder is null)
+        {
+            throw new ArgumentException("The int8 export calibrates its activations on target tiles: give OnnxExportRequest.CalibrationFolder (--calibration), the 'adaptseg prepare' output the model was trained from.");
+        }
+
+        if (request.Quantization == OnnxQuantization.None && request.CalibrationFolder is not null)
+        {
+            throw new ArgumentException($"OnnxExportRequest.CalibrationFolder (--calibration) '{request.CalibrationFolder}' is only used by the int8 export; ask for OnnxQuantization.Int8 (--quantize int8) or leave it out.");
+        }
+
         if (!File.Exists(request.CheckpointPath))
         {
             throw new FileNotFoundException($"The model '{request.CheckpointPath}' does not exist; give the model.pth written by 'adaptseg train'.", request.CheckpointPath);
@@ -35,13 +49,15 @@ public static class OnnxModelExport
             [("OnnxExportRequest.OutputPath", request.OutputPath), ("the STAC Item of OnnxExportRequest.OutputPath", itemPath)], request.Overwrite, "OnnxExportRequest.Overwrite");
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
+        request.Calibration.Validate();
         var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);
         using (network)
         {
             var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
             var (resolution, note) = ResolutionMetres(description.TrainingGrid);
             var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
-                resolutionMetres: resolution, bandNames: description.BandNames, outputCount: request.Heads == OnnxHeads.Both ? 2 : 1);
+                resolutionMetres: resolution, bandNames: description.BandNames, outputCount: request.Heads == OnnxHeads.Both ? 2 : 1,
+                trainingGrid: description.TrainingGrid).ToList();
             var options = new OnnxExportOptions
             {
                 Heads = request.Heads,
@@ -50,6 +66,15 @@ public static class OnnxModelExport
                 Metadata = metadata,
             };
             ModelProto model = DeepLabOnnxExporter.Build(network, options, cancellationToken);
+            OnnxQuantizationSummary? quantization = null;
+            if (request.Quantization == OnnxQuantization.Int8)
+            {
+                (model, quantization) = QuantizeInt8(model, statistics, request.CalibrationFolder!, request.Calibration, progress, cancellationToken);
+                var entry = new KeyValuePair<string, string>(DeepnessMetadata.Quantization, QuantizationMetadata(quantization, request.Calibration));
+                model.MetadataProps.Add(new StringStringEntryProto { Key = entry.Key, Value = entry.Value });
+                metadata.Add(entry);
+            }
+
             using var pending = new PendingOutput(output);
             using (var stream = File.Create(pending.TemporaryPath))
             {
@@ -65,9 +90,63 @@ public static class OnnxModelExport
 
             cancellationToken.ThrowIfCancellationRequested();
             PendingOutput.CommitAll([pending, item]);
-            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note) { StacItemPath = itemPath };
+            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note) { StacItemPath = itemPath, Quantization = quantization };
         }
     }
+
+    /// <summary>
+    /// The QDQ int8 graph of <paramref name="floatModel"/>: activation ranges measured on up to
+    /// <see cref="CalibrationOptions.Tiles"/> target tiles of <paramref name="calibrationFolder"/>
+    /// (normalised with <paramref name="statistics"/>, the statistics the graph's input is normalised with).
+    /// </summary>
+    public static (ModelProto Model, OnnxQuantizationSummary Summary) QuantizeInt8(
+        ModelProto floatModel, BandStatistics statistics, string calibrationFolder, CalibrationOptions calibration,
+        IProgress<OnnxExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(floatModel);
+        CalibrationSet tiles = CalibrationTiles.FromPreparedTarget(calibrationFolder, statistics, calibration, cancellationToken);
+        return QuantizeInt8(floatModel, tiles, calibration, progress, cancellationToken);
+    }
+
+    /// <summary>The QDQ int8 graph of <paramref name="floatModel"/>, calibrated on <paramref name="tiles"/>.</summary>
+    public static (ModelProto Model, OnnxQuantizationSummary Summary) QuantizeInt8(
+        ModelProto floatModel, CalibrationSet tiles, CalibrationOptions calibration,
+        IProgress<OnnxExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(floatModel);
+        ArgumentNullException.ThrowIfNull(tiles);
+        ArgumentNullException.ThrowIfNull(calibration);
+        QdqPlan plan = QdqQuantizer.Plan(floatModel);
+        var ranges = ActivationCalibrator.Calibrate(floatModel, plan.CalibratedTensors, tiles, calibration, progress, cancellationToken);
+        int planned = plan.Convolutions.Count;
+        plan = QdqQuantizer.WithoutCancellingAdds(floatModel, plan, ranges, calibration.MaximumCancellation);
+        ModelProto quantized = QdqQuantizer.Quantize(floatModel, ranges, plan);
+        quantized.DocString = floatModel.DocString + " Quantised to int8 (QDQ): per-channel symmetric int8 weights, per-tensor uint8 activations.";
+        int convolutions = floatModel.Graph.Node.Count(n => n.OpType == "Conv");
+        string method = calibration.Method == CalibrationMethod.MinMax ? "min-max" : $"percentile {calibration.Percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return (quantized, new OnnxQuantizationSummary(plan.Convolutions.Count, convolutions - plan.Convolutions.Count, plan.Tensors.Count, tiles.Tiles.Count, tiles.Size, method, tiles.Scenes,
+            planned - plan.Convolutions.Count));
+    }
+
+    private static string QuantizationMetadata(OnnxQuantizationSummary summary, CalibrationOptions calibration) =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            format = "qdq",
+            weights = "int8, per output channel, symmetric",
+            activations = "uint8, per tensor",
+            quantizedConvolutions = summary.QuantizedConvolutions,
+            floatConvolutions = summary.FloatConvolutions,
+            floatBesideCancellingAdditions = summary.CancellingConvolutions,
+            calibration = new
+            {
+                method = summary.Method,
+                tiles = summary.CalibrationTiles,
+                tileSize = summary.CalibrationTileSize,
+                minimumValidFraction = calibration.MinimumValidFraction,
+                domain = "target (images only)",
+                scenes = summary.Scenes.Select(Path.GetFileName),
+            },
+        });
 
     /// <summary>The training grid's pixel size in metres, or null and why not (no grid, or a grid in degrees or other units).</summary>
     public static (double? Metres, string? Note) ResolutionMetres(TrainingGrid? grid)
