@@ -134,6 +134,7 @@ internal sealed class DemoCommand
         var legend = new ClassLegend([.. prepared.ClassNames.Select((n, i) => new ClassEntry(i, n, Colours[i % 3].R, Colours[i % 3].G, Colours[i % 3].B))]);
         Directory.CreateDirectory(Path.Combine(output, "masks"));
         var reports = new Dictionary<string, EvaluationReport>();
+        var shares = new Dictionary<string, string>();
         foreach (string mode in modes)
         {
             string mask = Path.Combine(output, "masks", $"{mode}.tif");
@@ -149,7 +150,8 @@ internal sealed class DemoCommand
                 var bar = ConsoleProgressBar.ForStandardError(parse.Err(), $"predict {mode,-11}"[..19]);
                 try
                 {
-                    RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => bar.Update(p.TilesDone, p.TileCount)), cancellationToken);
+                    PredictionSummary summary = RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => bar.Update(p.TilesDone, p.TileCount)), cancellationToken);
+                    shares[mode] = ClassShares.Format(summary.ClassNames, summary.ClassShares);
                 }
                 finally
                 {
@@ -167,12 +169,15 @@ internal sealed class DemoCommand
         Quicklook.Save(quicklook, target.ImagePath, [2, 1, 3],
             [("source-only", Path.Combine(output, "masks", "source-only.tif")), ("adapted", Path.Combine(output, "masks", "adapted.tif")), ("reference", target.LabelPath)],
             Colours, "CBERS-2 (NIR,R,G)");
-        string table = Table(prepared.ClassNames, reports["source-only"], reports["adapted"]);
+        string device = Experiments.MethodComparison.DeviceDescription(parse.GetValue(Device)!);
+        string table = Table(prepared.ClassNames, reports["source-only"], reports["adapted"]) +
+            $"\nClass shares of the target masks (no labels used)\n{"source-only",-12} {shares["source-only"]}\n{"adapted",-12} {shares["adapted"]}\n\nRan on {device}.\n";
         File.WriteAllText(Path.Combine(output, "report.txt"), table);
         File.WriteAllText(Path.Combine(output, "report.json"), JsonSerializer.Serialize(new
         {
             iterations,
             full,
+            device,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             sourceOnlyMiou = Math.Round(100 * reports["source-only"].MeanIoU, 2),
             adaptedMiou = Math.Round(100 * reports["adapted"].MeanIoU, 2),

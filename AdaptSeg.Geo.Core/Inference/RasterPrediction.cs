@@ -63,7 +63,8 @@ public static class RasterPrediction
             ? null
             : new ProbabilityRasterWriter(ShardNamed(request.ProbabilityPath), grid, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
-        IPredictionSink sink = plan.Wrap(probabilities is null ? mask : new CompositeSink([mask, probabilities]), predictor.ClassCount);
+        var counted = new ClassCountingSink(mask, predictor.ClassCount);
+        IPredictionSink sink = plan.Wrap(probabilities is null ? counted : new CompositeSink([counted, probabilities]), predictor.ClassCount);
 
         try
         {
@@ -125,6 +126,8 @@ public static class RasterPrediction
         {
             Grid = plan.Description,
             Warnings = plan.Warnings,
+            ClassNames = legend.Names,
+            ClassPixels = counted.Counts,
         };
     }
 
