@@ -120,7 +120,7 @@ public sealed class AdversarialTrainer : IDisposable
 
         double share = 1.0 / batches.Count;
         bool entropyOn = EntropyOn(iteration);
-        bool needTarget = Settings.UsesDiscriminators || Settings.SelfTraining || entropyOn;
+        bool forwardsTarget = ForwardsTarget(iteration);
         var seg = new Tensor?[Levels];
         var adv = new Tensor?[Levels];
         var disc = new Tensor?[Levels];
@@ -153,7 +153,7 @@ public sealed class AdversarialTrainer : IDisposable
             (total! * share).backward();
             classes = source[1].shape[1];
             sourceCounts = Add(sourceCounts, CountClasses(batch.SourceLabels, classes));
-            if (Settings.SourceOnly || !needTarget)
+            if (!forwardsTarget)
             {
                 if (observeTarget)
                 {
