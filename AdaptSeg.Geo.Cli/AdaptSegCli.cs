@@ -26,6 +26,7 @@ public static class AdaptSegCli
             PseudoLabelCommand.Create(),
             EvaluateCommand.Create(),
             EvaluateCityscapesCommand.Create(),
+            EvaluateLoveDaCommand.Create(),
         };
         return root;
     }

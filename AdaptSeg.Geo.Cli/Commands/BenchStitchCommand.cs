@@ -14,7 +14,7 @@ namespace AdaptSeg.Geo.Cli.Commands;
 /// <summary>
 /// <c>adaptseg bench stitch</c> (and <c>bench predict</c> with the network): throughput of everything in prediction except the network
 /// (read tiles, blend, argmax, write the compressed mask) on a large synthetic raster, with a
-/// model-free predictor whose cost is negligible. To be merged under <c>bench</c> as <c>bench stitch</c>.
+/// model-free predictor whose cost is negligible.
 /// </summary>
 internal sealed class BenchStitchCommand
 {
@@ -52,8 +52,6 @@ internal sealed class BenchStitchCommand
 
     private static readonly Option<int> Batch = new("--batch-size") { Description = "Tiles per network call.", DefaultValueFactory = _ => 4 };
 
-    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
-
     private static readonly Option<string?> Blocks = new("--blocks") { Description = "Bottleneck blocks per stage, for example 1,1,1,1 (the demo's light network); overrides --depth." };
 
     private static readonly Option<string> Engine = new("--engine")
@@ -81,7 +79,7 @@ internal sealed class BenchStitchCommand
             "Measure tiled inference end to end: read -> DeepLab network (random weights, batched tiles) -> blend -> write, on a synthetic raster. " +
             "Prints ms per tile, MPix/s and peak memory.")
         {
-            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, Device, Blocks, Engine,
+            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, CommonOptions.Device, Blocks, Engine,
         };
         command.Description += " Then times the network alone on the same tiles (read beforehand, untimed) and prints the pipeline/network throughput ratio.";
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, network: true, t), "cancelled.")));
@@ -134,8 +132,8 @@ internal sealed class BenchStitchCommand
                 };
                 ITilePredictor predictor = e switch
                 {
-                    "torchsharp" => new NetworkTilePredictor(model!, statistics, TorchRuntime.ResolveDevice(parse.GetValue(Device)!)),
-                    "onnxruntime" => OnnxTilePredictor.FromNetwork(model!, statistics, device: parse.GetValue(Device)!),
+                    "torchsharp" => new NetworkTilePredictor(model!, statistics, TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!)),
+                    "onnxruntime" => OnnxTilePredictor.FromNetwork(model!, statistics, device: parse.GetValue(CommonOptions.Device)!),
                     _ => new OneHotOfFirstBand(classes, bands),
                 };
                 using var owned = (IDisposable)predictor;
@@ -222,7 +220,7 @@ internal sealed class BenchStitchCommand
 
     private static DeepLabMulti Network(ParseResult parse, int classes, int bands)
     {
-        var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
+        var device = TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!);
         IReadOnlyList<int> blocks = parse.GetValue(Blocks) is { } given
             ? CommandArguments.ParseBands(given, "--blocks")
             : DeepLabMulti.BlocksForDepth(parse.GetValue(Depth));

@@ -25,7 +25,6 @@ internal static class BenchTrainCommand
     private static readonly Option<int> Depth = new("--depth") { Description = "ResNet depth: 101 (the paper) or 50.", DefaultValueFactory = _ => 101 };
     private static readonly Option<int?> Width = new("--width") { Description = "Stem width (the paper: 64); smaller for quick CPU runs." };
     private static readonly Option<double> Scale = new("--scale") { Description = "Scale both image sizes (e.g. 0.25 for a quick CPU run).", DefaultValueFactory = _ => 1.0 };
-    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
     private static readonly Option<int> Iterations = new("--iterations") { Description = "Timed iterations.", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> Warmup = new("--warmup") { Description = "Untimed iterations first.", DefaultValueFactory = _ => 3 };
     private static readonly Option<string> Dtype = new("--dtype") { Description = "float32 or bfloat16 (whole model; losses stay float32).", DefaultValueFactory = _ => "float32" };
@@ -36,7 +35,7 @@ internal static class BenchTrainCommand
     {
         var command = new Command("train", "Time full adversarial training iterations on synthetic tensors and print ms per iteration, images per second and peak memory.")
         {
-            Preset, Depth, Width, Scale, Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
+            Preset, Depth, Width, Scale, CommonOptions.Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -70,7 +69,7 @@ internal static class BenchTrainCommand
             throw new ArgumentException("--iterations must be at least 1 and --warmup at least 0.");
         }
 
-        torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
+        torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!);
         if (parse.GetValue(CudnnBenchmark))
         {
             CudaTuning.SetCudnnBenchmark(true);

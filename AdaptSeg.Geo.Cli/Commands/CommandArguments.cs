@@ -42,9 +42,6 @@ internal static class CommandArguments
         var other => throw new ArgumentException($"--blend '{other}' is not known; use hann or center-crop."),
     };
 
-    /// <summary>The overlap when --overlap is not given: half the tile with Hann blending, an eighth with center-crop.</summary>
-    public static int DefaultOverlap(BlendMode blend, int tile) => blend == BlendMode.Hann ? tile / 2 : tile / 8;
-
     /// <summary>The value of --grid: 'input' or 'model', any case.</summary>
     public static PredictionGrid ParseGrid(string text) => text.ToLowerInvariant() switch
     {

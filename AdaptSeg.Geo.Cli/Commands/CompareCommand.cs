@@ -61,12 +61,6 @@ internal sealed class CompareCommand
         Description = "Training tile size (default: the experiment file's; 96 for the demo's).",
     };
 
-    private static readonly Option<string> Device = new("--device")
-    {
-        Description = "cpu, cuda, cuda:N or auto.",
-        DefaultValueFactory = _ => "auto",
-    };
-
     private static readonly Option<bool> Quick = new("--quick")
     {
         Description = "A smoke run: rows " + string.Join(",", QuickRows) + ", seeds 1,2, 10 iterations on 64-px tiles (numbers mean nothing; for tests).",
@@ -86,7 +80,7 @@ internal sealed class CompareCommand
             "(\"no significant difference\" where they contain 0), and each row's class shares on the target beside source-only's " +
             "(moves over 10 points flagged), as Markdown tables with a summary, JSON and a PNG chart.")
         {
-            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, Device, Quick, Repository,
+            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, CommonOptions.Device, Quick, Repository,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -107,7 +101,7 @@ internal sealed class CompareCommand
         MethodComparison.ClaimOutput(output);
         string? repository = null;
         string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
-            : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), "sample-configs", "landcover-demo.json");
+            : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), SampleData.Experiment);
         string prepared;
         if (parse.GetValue(Prepared) is { } p)
         {
@@ -120,17 +114,8 @@ internal sealed class CompareCommand
             if (!File.Exists(Path.Combine(prepared, "prepared.json")))
             {
                 o.WriteLine($"Preparing the demo pair into {prepared}");
-                PrepareConfig prepareConfig = PrepareConfigReader.Load(Path.Combine(repository, "sample-configs", "prepare-olinda-to-cbers.json"));
-                var bar = ConsoleProgressBar.ForStandardError(parse.Err(), "prepare    ");
-                try
-                {
-                    new DatasetPreparer(prepareConfig).Run(prepared, overwrite: true,
-                        new SynchronousProgress<PrepareProgress>(q => bar.Update((long)(q.Fraction * 100), 100, $"{q.Stage} {q.Scene}")), cancellationToken);
-                }
-                finally
-                {
-                    bar.Finish();
-                }
+                using var bar = new ProgressLine<PrepareProgress>(parse.Err(), "prepare    ", q => ((long)(q.Fraction * 100), 100));
+                SampleData.Prepare(repository, prepared, bar, cancellationToken);
             }
         }
 
@@ -143,7 +128,7 @@ internal sealed class CompareCommand
             Seeds = seeds,
             Iterations = parse.GetValue(Iterations) ?? (quick ? 10 : null),
             TileSize = parse.GetValue(TileSize) ?? (quick ? 64 : null),
-            Device = parse.GetValue(Device)!,
+            Device = parse.GetValue(CommonOptions.Device)!,
         };
         o.WriteLine($"Comparing {rows.Count} rows x {seeds.Count} seeds: {string.Join(", ", rows)}; seeds {string.Join(", ", seeds)}");
         var progressBar = ConsoleProgressBar.ForStandardError(parse.Err(), "compare    ");
@@ -173,6 +158,5 @@ internal sealed class CompareCommand
         return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");
     }
 
-    private static string FindRepository(string? given) =>
-        SampleRepository.Find(given, "The demo's sample data were not found: run compare from the repository, pass --repository, or give --config and --prepared.");
+    private static string FindRepository(string? given) => SampleData.Find(given);
 }

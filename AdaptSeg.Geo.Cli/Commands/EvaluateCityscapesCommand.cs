@@ -1,11 +1,5 @@
 using System.CommandLine;
 using AdaptSeg.Geo.Benchmarks;
-using AdaptSeg.Geo.Evaluation.Cityscapes;
-using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Models.Checkpoints;
-using AdaptSeg.Geo.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
@@ -44,12 +38,6 @@ internal sealed class EvaluateCityscapesCommand
         DefaultValueFactory = _ => Path.Combine("result", "cityscapes"),
     };
 
-    private static readonly Option<string> Device = new("--device")
-    {
-        Description = "cpu, cuda, cuda:N or auto (CUDA when available).",
-        DefaultValueFactory = _ => "auto",
-    };
-
     private static readonly Option<int> BatchSize = new("--batch-size")
     {
         Description = "Images a forward pass. The scores do not depend on it (eval mode); larger is faster on a GPU with memory to spare.",
@@ -76,7 +64,7 @@ internal sealed class EvaluateCityscapesCommand
             "main-head logits upsampled bilinearly (align_corners=True) to 2048x1024, one confusion matrix over all images, IoU and mIoU per class. " +
             "Writes a trainId PNG and a colour PNG per image and the per-class table. The released GTA2Cityscapes_multi-ed35151c.pth gives 42.4 mIoU in the paper.")
         {
-            CheckpointPath, Cityscapes, List, Split, Out, Device, BatchSize, Depth, Workers,
+            CheckpointPath, Cityscapes, List, Split, Out, CommonOptions.Device, BatchSize, Depth, Workers,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => RunAsync(parse, t).GetAwaiter().GetResult(), "Cancelled: the PNGs written so far are complete; no IoU table was written.")));
         return command;
@@ -85,86 +73,29 @@ internal sealed class EvaluateCityscapesCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         TextWriter err = parse.Err();
-        int batchSize = parse.GetValue(BatchSize);
-        int depth = parse.GetValue(Depth);
-        int workers = parse.GetValue(Workers);
-        if (batchSize < 1 || workers < 1)
+        var request = new CityscapesEvaluationRequest
         {
-            await err.WriteLineAsync($"error: --batch-size ({batchSize}) and --workers ({workers}) must be at least 1.");
-            return ExitCodes.BadInput;
-        }
-
-        if (depth is not (50 or 101))
-        {
-            await err.WriteLineAsync($"error: --depth {depth} is not supported; use 101 (the paper's network) or 50.");
-            return ExitCodes.BadInput;
-        }
-
-        string checkpointPath = parse.GetValue(CheckpointPath)!;
-        if (!File.Exists(checkpointPath))
-        {
-            await err.WriteLineAsync($"error: checkpoint '{checkpointPath}' does not exist. Download GTA2Cityscapes_multi-ed35151c.pth (see docs/gta5-cityscapes.md) or give a checkpoint this tool wrote.");
-            return ExitCodes.BadInput;
-        }
-
-        string root = parse.GetValue(Cityscapes)!;
-        string? listPath = parse.GetValue(List);
-        IReadOnlyList<string>? names = listPath is null ? null : ImageList.Read(listPath);
-        var dataset = new CityscapesDataset(root, parse.GetValue(Split)!, names);
-        var inputs = new List<(string, string)> { ("--checkpoint", checkpointPath) };
-        if (listPath is not null)
-        {
-            inputs.Add(("--list", listPath));
-        }
-
-        CityscapesOutputGuard.Check(dataset, parse.GetValue(Out)!, inputs);
-        torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
-
-        using var model = new DeepLabMulti(CityscapesLabels.ClassCount, 3, DeepLabMulti.BlocksForDepth(depth));
-        using (Checkpoint checkpoint = CheckpointReader.Read(checkpointPath))
-        {
-            CheckpointLoadReport report = CheckpointLoader.Load(model, checkpoint, new CheckpointLoadOptions { SkipMismatchedHeads = false });
-            var missing = report.Missing.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
-            if (missing.Count > 0)
+            CheckpointPath = parse.GetValue(CheckpointPath)!,
+            Root = parse.GetValue(Cityscapes)!,
+            ListPath = parse.GetValue(List),
+            Split = parse.GetValue(Split)!,
+            Depth = parse.GetValue(Depth),
+            Device = parse.GetValue(CommonOptions.Device)!,
+            Options = new CityscapesEvaluationOptions
             {
-                await err.WriteLineAsync(
-                    $"error: checkpoint '{checkpointPath}' lacks {missing.Count} weight(s) of the ResNet-{depth} DeepLab-v2 multi-level network, e.g. {string.Join(", ", missing.Take(5))}. " +
-                    "Is it a DeepLabMulti checkpoint of this depth (not the 'Scale.'-prefixed initialisation file, not a discriminator)?");
-                return ExitCodes.BadInput;
-            }
-
-            if (report.Unexpected.Count > 0)
-            {
-                await err.WriteLineAsync($"note: ignored {report.Unexpected.Count} checkpoint key(s) the network does not have (as the reference does), e.g. {string.Join(", ", report.Unexpected.Take(3))}.");
-            }
-        }
-
-        model.to(device);
-        model.eval();
-        await err.WriteLineAsync($"Scoring {dataset.Count} images of '{dataset.Split}' on {device} with {Path.GetFileName(checkpointPath)} (ResNet-{depth}, batch {batchSize}).");
-
-        var options = new CityscapesEvaluationOptions
-        {
-            BatchSize = batchSize,
-            LoaderThreads = workers,
-            OutputDirectory = parse.GetValue(Out)!,
+                BatchSize = parse.GetValue(BatchSize),
+                LoaderThreads = parse.GetValue(Workers),
+                OutputDirectory = parse.GetValue(Out)!,
+            },
         };
-        var evaluator = new CityscapesEvaluator(batch => MainHead(model, batch), device, options);
         var progress = new ProgressLine(err);
-        CityscapesEvaluationResult result = await evaluator.EvaluateAsync(dataset, progress, cancellationToken);
+        BenchmarkEvaluationResult result = await CityscapesEvaluation.RunAsync(request, progress, note => err.WriteLine($"note: {note}"), cancellationToken);
         progress.Finish();
 
         TextWriter o = parse.Out();
         await o.WriteLineAsync(result.FormatTable());
-        await o.WriteLineAsync($"Wrote the trainId and colour PNGs of {dataset.Count} image(s), iou.txt and iou.json to '{options.OutputDirectory}'.");
+        await o.WriteLineAsync($"Wrote the trainId and colour PNGs of {result.ImageCount} image(s), iou.txt and iou.json to '{request.Options.OutputDirectory}'.");
         return ExitCodes.Success;
-    }
-
-    private static Tensor MainHead(DeepLabMulti model, Tensor batch)
-    {
-        (Tensor aux, Tensor main) = model.forward(batch);
-        aux.Dispose();
-        return main;
     }
 
     /// <summary>Renders evaluation progress as one line on stderr (redrawn on a terminal, every 10% otherwise).</summary>

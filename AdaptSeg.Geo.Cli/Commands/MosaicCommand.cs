@@ -19,17 +19,6 @@ internal sealed class MosaicCommand
         Required = true,
     };
 
-    private static readonly Option<bool> Cog = new("--cog")
-    {
-        Description = "Write the joined mask (and probabilities) as Cloud Optimized GeoTIFF with overviews.",
-    };
-
-    private static readonly Option<string> Compression = new("--compression")
-    {
-        Description = "DEFLATE (default) or ZSTD.",
-        DefaultValueFactory = _ => "DEFLATE",
-    };
-
     private static readonly Option<string?> Probabilities = new("--probabilities")
     {
         Description = "Also join the shards' probability rasters here (predict them with --probabilities).",
@@ -52,19 +41,15 @@ internal sealed class MosaicCommand
         DefaultValueFactory = _ => 0,
     };
 
-    private static readonly Option<bool> Overwrite = new("--overwrite")
-    {
-        Description = "Replace outputs that already exist (otherwise that is an error).",
-    };
-
     public static Command Create()
     {
         var command = new Command("mosaic",
             "Join the shards of 'predict --shard K/N' into one mask (GDALBuildVRT; optionally one GeoTIFF/COG). " +
             "Refuses (exit 2) a set with missing, duplicated or mismatched shards, listing them.")
         {
-            Shards, Output, Cog, Compression, Probabilities, Vectors, MinArea, Simplify, Overwrite,
+            Shards, Output, Probabilities, Vectors, MinArea, Simplify, CommonOptions.Overwrite,
         };
+        OutputOptionGroup.AddTo(command);
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written (partial files were removed).")));
         return command;
     }
@@ -75,25 +60,8 @@ internal sealed class MosaicCommand
         string output = parse.GetValue(Output)!;
         string? probabilities = parse.GetValue(Probabilities);
         string? vectors = parse.GetValue(Vectors);
-        if (vectors is not null && !vectors.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"--vectors '{vectors}' must be a GeoPackage file ending in .gpkg.");
-        }
-
-        var outputs = new[] { output, probabilities, vectors }.OfType<string>().Select(Path.GetFullPath).ToList();
-        if (outputs.Distinct().Count() != outputs.Count)
-        {
-            throw new ArgumentException("--output, --probabilities and --vectors must be different files.");
-        }
-
-        if (!parse.GetValue(Overwrite) && outputs.FirstOrDefault(File.Exists) is { } existing)
-        {
-            throw new IOException($"'{existing}' already exists; choose another name or add --overwrite.");
-        }
-
-        var maskOptions = new MaskOutputOptions { Cog = parse.GetValue(Cog), Compression = parse.GetValue(Compression)!.ToUpperInvariant() };
+        MaskOutputOptions maskOptions = OutputOptionGroup.Parse(parse);
         var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
-        polygons.Validate();
         MosaicSummary summary = ShardMosaic.Run(new MosaicRequest
         {
             ShardsOf = parse.GetValue(Shards)!,
@@ -102,6 +70,7 @@ internal sealed class MosaicCommand
             ProbabilityPath = probabilities,
             VectorPath = vectors,
             VectorOptions = polygons,
+            Overwrite = parse.GetValue(CommonOptions.Overwrite),
         }, cancellationToken);
 
         TextWriter o = parse.Out();

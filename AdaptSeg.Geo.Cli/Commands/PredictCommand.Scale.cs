@@ -139,13 +139,13 @@ internal sealed partial class PredictCommand
             OutputFolder = folder,
             NamePattern = parse.GetValue(MaskName)!,
             SkipExisting = parse.GetValue(SkipExisting),
-            Overwrite = parse.GetValue(Overwrite),
+            Overwrite = parse.GetValue(CommonOptions.Overwrite),
             Template = template,
             Shard = ParseShard(parse),
         };
         _ = SceneListPrediction.MaskPath(folder, request.NamePattern, scenes[0]); // checks the pattern before the model loads
 
-        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(CommonOptions.Device)!);
         try
         {
             request = request with { Template = RasterPrediction.WithModelDefaults(template, predictor) };
@@ -183,7 +183,7 @@ internal sealed partial class PredictCommand
                 "predicted" => $"-> {value.MaskPath} ({value.Summary!.Width}x{value.Summary.Height}, {value.Summary.Elapsed.TotalSeconds:F1} s; " +
                     $"{Evaluation.ClassShares.Format(value.Summary.ClassNames, value.Summary.ClassShares)})",
                 "skipped" => $"-> {value.MaskPath} exists, skipped",
-                _ => $"FAILED: {value.Error}",
+                _ => $"FAILED: {LibraryOptionNames.Apply(value.Error ?? "")}",
             };
             output.WriteLine($"scene {value.Index + 1}/{value.Count} {value.Input} {detail}");
         }

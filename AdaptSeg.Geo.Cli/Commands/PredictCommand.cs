@@ -1,11 +1,8 @@
 using System.CommandLine;
-using System.Runtime.CompilerServices;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tiling;
-
-[assembly: InternalsVisibleTo("AdaptSeg.Geo.Tests")]
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
@@ -39,50 +36,10 @@ internal sealed partial class PredictCommand
         Description = "Class names in value order, comma-separated; default: the names stored in the model.",
     };
 
-    private static readonly Option<int> TileSize = new("--tile-size")
-    {
-        Description = "Tile side in pixels of the model's grid (the input resampled to the training pixel size).",
-        DefaultValueFactory = _ => 512,
-    };
-
-    private static readonly Option<int?> Overlap = new("--overlap")
-    {
-        Description = "Overlap between neighbouring tiles in pixels. Default: half the tile (Hann) or an eighth (center-crop).",
-    };
-
-    private static readonly Option<string> Blend = new("--blend")
-    {
-        Description = "How overlapping tiles are combined: 'hann' (2-D Hann window, default) or 'center-crop' (each pixel from the tile whose centre holds it; faster with small overlaps).",
-        DefaultValueFactory = _ => "hann",
-    };
-
-    private static readonly Option<int> BatchSize = new("--batch-size")
-    {
-        Description = "Tiles per forward pass.",
-        DefaultValueFactory = _ => 4,
-    };
-
-    private static readonly Option<string> Device = new("--device")
-    {
-        Description = "cpu, cuda, cuda:N or auto.",
-        DefaultValueFactory = _ => "auto",
-    };
-
     private static readonly Option<string> Engine = new("--engine")
     {
         Description = "What runs the network: 'torchsharp' (default) or 'onnxruntime' (ONNX Runtime; --checkpoint may then also be a .onnx from 'adaptseg export onnx', a model.pth is exported in memory). Same tiling, blending and outputs.",
         DefaultValueFactory = _ => "torchsharp",
-    };
-
-    private static readonly Option<bool> Cog = new("--cog")
-    {
-        Description = "Write the mask (and probabilities) as Cloud Optimized GeoTIFF with overviews (MODE for classes).",
-    };
-
-    private static readonly Option<string> Compression = new("--compression")
-    {
-        Description = "DEFLATE (default) or ZSTD.",
-        DefaultValueFactory = _ => "DEFLATE",
     };
 
     private static readonly Option<string?> Probabilities = new("--probabilities")
@@ -113,11 +70,6 @@ internal sealed partial class PredictCommand
         DefaultValueFactory = _ => 0,
     };
 
-    private static readonly Option<bool> Overwrite = new("--overwrite")
-    {
-        Description = "Replace outputs that already exist (otherwise that is an error).",
-    };
-
     private static readonly Option<string> Grid = new("--grid")
     {
         Description = "The grid of the outputs. The input is always predicted at the pixel size the model was trained on (recorded in model.pth; " +
@@ -136,9 +88,11 @@ internal sealed partial class PredictCommand
             "Streams, so memory does not grow with the raster's height. Pixels that are nodata in any input band are nodata (255). " +
             "Outputs appear under their names only when complete; Ctrl+C leaves none half-written.")
         {
-            Input, Output, Checkpoint, Bands, Classes, TileSize, Overlap, Blend, BatchSize, Device, Engine, Cog, Compression,
-            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, Overwrite, Grid,
+            Input, Output, Checkpoint, Bands, Classes, CommonOptions.Device, Engine,
+            Probabilities, ProbabilityFormat, Vectors, MinArea, Simplify, CommonOptions.Overwrite, Grid,
         };
+        StitchOptionGroup.AddTo(command);
+        OutputOptionGroup.AddTo(command);
         AddScaleOptions(command);
         command.SetAction((parse, token) => Task.FromResult(parse.GetValue(Inputs) is null
             ? CommandErrors.Run(parse, token, t => Run(parse, factory, t), "cancelled; no output was written (partial files were removed).")
@@ -150,7 +104,7 @@ internal sealed partial class PredictCommand
     {
         TextWriter err = parse.Err();
         PredictionRequest request = BuildRequest(parse, err, parse.GetValue(Input) ?? throw new ArgumentException("Give --input (one raster) or --inputs (many scenes)."), parse.GetValue(Output)!, checkInput: true);
-        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(Device)!);
+        ITilePredictor predictor = EngineFactory(parse, factory).Create(parse.GetValue(Checkpoint)!, parse.GetValue(CommonOptions.Device)!);
         request = RasterPrediction.WithModelDefaults(request, predictor);
         try
         {
@@ -171,6 +125,11 @@ internal sealed partial class PredictCommand
             foreach (string warning in summary.Warnings)
             {
                 err.WriteLine($"warning: {warning}");
+            }
+
+            foreach (string note in summary.Notes)
+            {
+                err.WriteLine($"note: {LibraryOptionNames.Apply(note)}");
             }
 
             o.WriteLine($"grid          {summary.Grid}");
@@ -213,31 +172,8 @@ internal sealed partial class PredictCommand
             input = ResolveInput(parse, input, CancellationToken.None);
         }
 
-        BlendMode blend = CommandArguments.ParseBlend(parse.GetValue(Blend)!);
-        int tile = parse.GetValue(TileSize);
-        int? givenOverlap = parse.GetValue(Overlap);
-        if (tile < 16 || givenOverlap is { } o0 && (o0 < 0 || o0 >= tile))
-        {
-            throw new ArgumentException($"--tile-size {tile} with --overlap {givenOverlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
-        }
-
-        if (checkInput)
-        {
-            (int width, int height) = RasterSize(input);
-            int clamped = PredictionMemory.ClampTile(tile, width, height);
-            if (clamped != tile)
-            {
-                err.WriteLine($"note: --tile-size {tile} is larger than the raster ({width}x{height}); using {clamped}, one tile across.");
-                tile = clamped;
-            }
-        }
-
-        int overlap = givenOverlap is { } o1 ? Math.Min(o1, tile - 1) : CommandArguments.DefaultOverlap(blend, tile);
-
-        var stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = parse.GetValue(BatchSize) };
-        stitch.Validate();
-        var maskOptions = new MaskOutputOptions { Cog = parse.GetValue(Cog), Compression = parse.GetValue(Compression)!.ToUpperInvariant() };
-        maskOptions.Validate();
+        StitchOptions stitch = StitchOptionGroup.Parse(parse);
+        MaskOutputOptions maskOptions = OutputOptionGroup.Parse(parse);
         ProbabilityFormat format = parse.GetValue(ProbabilityFormat)!.ToLowerInvariant() switch
         {
             "percent" => Raster.ProbabilityFormat.Percent,
@@ -253,25 +189,13 @@ internal sealed partial class PredictCommand
         var polygons = new PolygonOptions { MinimumArea = parse.GetValue(MinArea), SimplifyTolerance = parse.GetValue(Simplify) };
         polygons.Validate();
         string? probabilities = parse.GetValue(Probabilities);
-        if (checkInput)
-        {
-            // Every output this run writes (a shard's carry the shard in their names), and the
-            // mask's QGIS style, against every input, by file identity.
-            var named = new List<(string Option, string? Path)> { ("--output", output), ("--probabilities", probabilities), ("--vectors", vectors) };
-            var outputs = shard is null
-                ? named
-                : [.. named.Where(n => n.Path is not null).Select(n => (n.Option + $" (shard {shard.Index}/{shard.Count})", (string?)ShardFiles.ShardPath(n.Path!, shard.Index, shard.Count))),
-                   ("the shard manifest", ShardFiles.ManifestPath(output, shard.Index, shard.Count))];
-            string maskPath = shard is null ? output : ShardFiles.ShardPath(output, shard.Index, shard.Count);
-            outputs.Add(("the QGIS style of --output", QgisStyle.SidecarPathFor(Path.GetFullPath(maskPath))));
-            OutputGuard.Check([("--input", input), ("--checkpoint", parse.GetValue(Checkpoint))], outputs, parse.GetValue(Overwrite));
-        }
-
         string? classes = parse.GetValue(Classes);
         string? bands = parse.GetValue(Bands);
         return new PredictionRequest
         {
             InputPath = input,
+            ModelPath = parse.GetValue(Checkpoint),
+            Overwrite = parse.GetValue(CommonOptions.Overwrite),
             Bands = bands is null ? null : CommandArguments.ParseBands(bands, "--bands"),
             MaskPath = output,
             Legend = classes is null ? null : ClassLegend.FromNames(CommandArguments.ParseNames(classes, "--classes")),
@@ -284,12 +208,6 @@ internal sealed partial class PredictCommand
             Shard = shard,
             Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
         };
-    }
-
-    private static (int Width, int Height) RasterSize(string input)
-    {
-        using GdalDataset dataset = GdalDataset.Open(input);
-        return (dataset.Width, dataset.Height);
     }
 
     /// <summary>Three significant digits, never in exponent form, never "0.0" for a slow but real rate: 1234, 45.6, 4.12, 0.0123.</summary>

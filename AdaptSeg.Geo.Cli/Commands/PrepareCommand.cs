@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary><c>adaptseg prepare</c>: put a source and a target domain on one grid, with statistics and a tile index.</summary>
-internal sealed partial class PrepareCommand
+internal sealed class PrepareCommand
 {
     private static readonly Option<FileInfo?> Config = new("--config") { Description = "JSON config (see docs/prepare.md and sample-configs/prepare-olinda-to-cbers.json). The options below override its grid, tile size, AOI and assumed CRS." };
     private static readonly Option<DirectoryInfo> Out = new("--out") { Description = "Output folder (created; must be new or empty unless --overwrite). Written under a temporary name and renamed when complete.", Required = true };
@@ -164,32 +163,20 @@ internal sealed partial class PrepareCommand
             throw new PrepareConfigException(null, problems);
         }
 
-        string? Full(string? p) => p is null ? null : Path.GetFullPath(p);
-        return new PrepareConfig
+        return new ScenePair
         {
+            SourceImage = sourceImage,
+            SourceBands = sourceBands,
+            SourceLabels = sourceLabels,
+            SourceLabelField = parse.GetValue(SourceLabelField),
+            TargetImage = targetImage,
+            TargetBands = targetBands,
+            TargetLabels = parse.GetValue(TargetLabels),
             Classes = classes.Split(',', StringSplitOptions.TrimEntries),
             BandNames = parse.GetValue(BandNames)?.Split(',', StringSplitOptions.TrimEntries),
-            Source = new DomainConfig
-            {
-                Name = "source",
-                Scenes = [new SceneConfig { Name = SceneName(sourceImage, "source"), Image = Full(sourceImage)!, Bands = sourceBands, Labels = Full(parse.GetValue(SourceLabels)), LabelField = parse.GetValue(SourceLabelField) }],
-            },
-            Target = new DomainConfig
-            {
-                Name = "target",
-                Scenes = [new SceneConfig { Name = SceneName(targetImage, "target"), Image = Full(targetImage)!, Bands = targetBands, Labels = Full(parse.GetValue(TargetLabels)) }],
-            },
-        };
+        }.ToPrepareConfig();
     }
 
-    private static string SceneName(string path, string fallback)
-    {
-        string stem = UnsafeChars().Replace(Path.GetFileNameWithoutExtension(path), "_");
-        return stem.Length == 0 ? fallback : $"{fallback}-{stem}"[..Math.Min(100, fallback.Length + 1 + stem.Length)];
-    }
-
-    [GeneratedRegex("[^A-Za-z0-9._-]")]
-    private static partial Regex UnsafeChars();
 
     /// <summary>
     /// Renders progress on stderr: a redrawn single-line bar on a terminal, otherwise a line per

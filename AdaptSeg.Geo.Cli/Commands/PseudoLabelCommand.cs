@@ -33,35 +33,6 @@ internal sealed class PseudoLabelCommand
         Description = "Input bands fed to the models, 1-based, in their channel order (for example 3,2,1). Default: all bands in file order.",
     };
 
-    private static readonly Option<int> TileSize = new("--tile-size")
-    {
-        Description = "Tile side in pixels of the model's grid.",
-        DefaultValueFactory = _ => 512,
-    };
-
-    private static readonly Option<int?> Overlap = new("--overlap")
-    {
-        Description = "Overlap between neighbouring tiles in pixels. Default: half the tile (Hann) or an eighth (center-crop).",
-    };
-
-    private static readonly Option<string> Blend = new("--blend")
-    {
-        Description = "'hann' (default) or 'center-crop', as in 'adaptseg predict'.",
-        DefaultValueFactory = _ => "hann",
-    };
-
-    private static readonly Option<int> BatchSize = new("--batch-size")
-    {
-        Description = "Tiles per forward pass.",
-        DefaultValueFactory = _ => 4,
-    };
-
-    private static readonly Option<string> Device = new("--device")
-    {
-        Description = "cpu, cuda, cuda:N or auto.",
-        DefaultValueFactory = _ => "auto",
-    };
-
     private static readonly Option<string> Grid = new("--grid")
     {
         Description = "'input' (default): predict at the model's training pixel size, bring the probabilities back to the input's pixels bilinearly and label there; " +
@@ -77,11 +48,6 @@ internal sealed class PseudoLabelCommand
         DefaultValueFactory = _ => "auto",
     };
 
-    private static readonly Option<bool> Overwrite = new("--overwrite")
-    {
-        Description = "Replace the output if it exists (never an input).",
-    };
-
     public static Command Create()
     {
         var command = new Command("pseudo-label",
@@ -89,8 +55,9 @@ internal sealed class PseudoLabelCommand
             "per class, the max-probabilities of the pixels whose argmax is that class are sorted and the value at round-half-to-even(0.66 n) (clamped to n-1; 0 for an absent class) " +
             "capped at 0.9 is its threshold; pixels strictly below their class's threshold become 255 (ignore). The output appears under its name only when complete.")
         {
-            Checkpoints, Input, Output, Bands, TileSize, Overlap, Blend, BatchSize, Device, Grid, Method, Overwrite,
+            Checkpoints, Input, Output, Bands, CommonOptions.Device, Grid, Method, CommonOptions.Overwrite,
         };
+        StitchOptionGroup.AddTo(command);
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written (partial files were removed).")));
         return command;
     }
@@ -127,14 +94,6 @@ internal sealed class PseudoLabelCommand
 
     private static PseudoLabelOptions BuildOptions(ParseResult parse)
     {
-        BlendMode blend = CommandArguments.ParseBlend(parse.GetValue(Blend)!);
-        int tile = parse.GetValue(TileSize);
-        int overlap = parse.GetValue(Overlap) ?? CommandArguments.DefaultOverlap(blend, tile);
-        if (tile < 16 || overlap < 0 || overlap >= tile)
-        {
-            throw new ArgumentException($"--tile-size {tile} with --overlap {overlap}: the tile must be at least 16 pixels and the overlap between 0 and the tile size minus one.");
-        }
-
         string? bands = parse.GetValue(Bands);
         var options = new PseudoLabelOptions
         {
@@ -142,8 +101,8 @@ internal sealed class PseudoLabelCommand
             InputPath = parse.GetValue(Input)!,
             OutputPath = parse.GetValue(Output)!,
             Bands = bands is null ? null : CommandArguments.ParseBands(bands, "--bands"),
-            Device = parse.GetValue(Device)!,
-            Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = parse.GetValue(BatchSize) },
+            Device = parse.GetValue(CommonOptions.Device)!,
+            Stitch = StitchOptionGroup.Parse(parse),
             Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
             Method = parse.GetValue(Method)!.ToLowerInvariant() switch
             {
@@ -152,7 +111,7 @@ internal sealed class PseudoLabelCommand
                 "histogram" => ThresholdMethod.Histogram,
                 var other => throw new ArgumentException($"--thresholds '{other}' is not known; use auto, exact or histogram."),
             },
-            Overwrite = parse.GetValue(Overwrite),
+            Overwrite = parse.GetValue(CommonOptions.Overwrite),
         };
         options.Validate();
         return options;

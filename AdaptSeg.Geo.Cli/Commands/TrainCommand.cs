@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
@@ -109,7 +110,7 @@ internal static class TrainRunner
 
     public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false)
     {
-        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath) with { Overrides = overrides, Resume = resume, Restart = restart });
+        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath) with { DataSources = BenchmarkBatchSources.All, Overrides = overrides, Resume = resume, Restart = restart });
         Experiment experiment = run.Experiment;
         string folder = experiment.RunOptions.RunFolder;
         if (resume)

@@ -34,6 +34,9 @@ public sealed record DataConfig
     /// <summary>Cityscapes root (leftImg8bit/, gtFine/) for the benchmark.</summary>
     public string? Cityscapes { get; init; }
 
+    /// <summary>LoveDA Rural/Urban (its own folder layout), for the land-cover benchmark.</summary>
+    public LoveDaDataConfig? Loveda { get; init; }
+
     /// <summary>Source crop/resize size [width, height] for the benchmark (the paper: 1280x720).</summary>
     public IReadOnlyList<int>? SourceSize { get; init; }
 
@@ -133,6 +136,21 @@ public sealed record TrainingConfig
     public int IterSize { get; init; } = 1;
 
     public double LearningRate { get; init; } = 2.5e-4;
+
+    /// <summary>The heads' learning rate as a multiple of <see cref="LearningRate"/> (the paper: 10; LoveDA's code trains one group: 1).</summary>
+    public double HeadLearningRateFactor { get; init; } = 10;
+
+    /// <summary>
+    /// Linear warm-up: for the first N iterations the rates of the network and the discriminators are
+    /// base x iteration / N (LoveDA's <c>PREHEAT_STEPS</c>); then the poly schedule, counted from iteration 0. 0: none (the paper).
+    /// </summary>
+    public int WarmupIterations { get; init; }
+
+    /// <summary>
+    /// Clip the gradient of the network, and of each discriminator separately, to this L2 norm before
+    /// each optimiser step (LoveDA's code: 35); null: no clipping (the paper).
+    /// </summary>
+    public double? GradientClipNorm { get; init; }
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 5e-4;
     public double Power { get; init; } = 0.9;

@@ -19,10 +19,11 @@ public static class ExperimentConfigValidator
 
         DataConfig d = config.Data;
         bool prepared = d.Prepared is not null;
-        bool benchmark = d.Gta5 is not null || d.Cityscapes is not null;
-        if (prepared == benchmark)
+        bool gta5Cityscapes = d.Gta5 is not null || d.Cityscapes is not null;
+        bool benchmark = !prepared;
+        if ((prepared ? 1 : 0) + (gta5Cityscapes ? 1 : 0) + (d.Loveda is null ? 0 : 1) != 1)
         {
-            p.Add("$.data: give either 'prepared' (a folder from adaptseg prepare) or both 'gta5' and 'cityscapes'.");
+            p.Add("$.data: give exactly one kind of data: 'prepared' (a folder from adaptseg prepare), both 'gta5' and 'cityscapes', or 'loveda'.");
         }
 
         if (prepared && !Directory.Exists(Resolve(baseFolder, d.Prepared!)))
@@ -30,7 +31,12 @@ public static class ExperimentConfigValidator
             p.Add($"$.data.prepared: folder '{Resolve(baseFolder, d.Prepared!)}' does not exist. Run 'adaptseg prepare' first.");
         }
 
-        if (benchmark)
+        if (d.Loveda is { } loveda)
+        {
+            CheckLoveDa(loveda, baseFolder, p);
+        }
+
+        if (gta5Cityscapes)
         {
             if (d.Gta5 is null || !Directory.Exists(Resolve(baseFolder, d.Gta5)))
             {
@@ -91,6 +97,9 @@ public static class ExperimentConfigValidator
         if (t.BatchSize < 1) p.Add($"$.training.batchSize: {t.BatchSize} must be at least 1.");
         if (t.IterSize < 1) p.Add($"$.training.iterSize: {t.IterSize} must be at least 1.");
         if (t.LearningRate <= 0) p.Add($"$.training.learningRate: {t.LearningRate} must be positive.");
+        if (!(t.HeadLearningRateFactor > 0)) p.Add($"$.training.headLearningRateFactor: {t.HeadLearningRateFactor} must be positive (the paper: 10).");
+        if (t.WarmupIterations < 0 || t.WarmupIterations > t.ScheduleIterations) p.Add($"$.training.warmupIterations: {t.WarmupIterations} must be between 0 and scheduleIterations ({t.ScheduleIterations}).");
+        if (t.GradientClipNorm is { } clip && !(clip > 0 && double.IsFinite(clip))) p.Add($"$.training.gradientClipNorm: {clip} must be a positive number (LoveDA: 35), or left out for no clipping.");
         if (t.DiscriminatorLearningRate <= 0) p.Add($"$.training.discriminatorLearningRate: {t.DiscriminatorLearningRate} must be positive.");
         if (t.Momentum is < 0 or >= 1) p.Add($"$.training.momentum: {t.Momentum} must be in [0, 1).");
         if (t.LambdaSeg.Count != 2) p.Add("$.training.lambdaSeg: give two weights, [aux, main].");
@@ -128,7 +137,7 @@ public static class ExperimentConfigValidator
                 int tile = config.Data.TileSize;
                 if (benchmark)
                 {
-                    p.Add("$.training.adaptation.fda: FDA restyles prepared tiles only (data.prepared); the GTA5/Cityscapes reader does not apply it.");
+                    p.Add("$.training.adaptation.fda: FDA restyles prepared tiles only (data.prepared); the benchmark readers (GTA5/Cityscapes, LoveDA) do not apply it.");
                 }
                 else if (fda.Beta is <= 0 or > 0.5)
                 {
@@ -144,12 +153,36 @@ public static class ExperimentConfigValidator
 
         if (t.Mode == TrainingMode.SelfTraining)
         {
-            if (benchmark) p.Add("$.training.mode: self-training needs pseudo-labels on prepared target scenes (data.prepared); the GTA5/Cityscapes reader has none.");
+            if (benchmark) p.Add("$.training.mode: self-training needs pseudo-labels on prepared target scenes (data.prepared); the benchmark readers (GTA5/Cityscapes, LoveDA) have none.");
             if (config.Model.Init is null) p.Add("$.model.init: self-training starts from a trained model; point it at the adapted run's model.pth.");
             if (t.SelfTraining.SourceWeight < 0 || t.SelfTraining.TargetWeight < 0 || t.SelfTraining.SourceWeight + t.SelfTraining.TargetWeight <= 0)
             {
                 p.Add("$.training.selfTraining: sourceWeight and targetWeight must not be negative, and not both 0.");
             }
+        }
+    }
+
+    private static void CheckLoveDa(LoveDaDataConfig loveda, string baseFolder, List<string> p)
+    {
+        if (!Directory.Exists(Resolve(baseFolder, loveda.Root)))
+        {
+            p.Add($"$.data.loveda.root: folder '{Resolve(baseFolder, loveda.Root)}' does not exist; it is the folder holding Train/, Val/ and Test/ (docs/loveda.md).");
+        }
+
+        if (loveda.Source == loveda.Target)
+        {
+            p.Add($"$.data.loveda.target: source and target are both '{loveda.Source}'; adaptation goes from one domain to the other (rural -> urban or urban -> rural).");
+        }
+
+        if (loveda.SourceSplit == LoveDaSplit.Test)
+        {
+            p.Add("$.data.loveda.sourceSplit: the Test masks are hidden (scored by the public server); train the source on 'train' (or 'val').");
+        }
+
+        // The discriminator's five stride-2 4x4 convolutions need at least 32 pixels; LoveDA images are 1024 px.
+        if (loveda.CropSize is < 32 or > 1024 || loveda.CropSize % 8 != 0)
+        {
+            p.Add($"$.data.loveda.cropSize: {loveda.CropSize} must be a multiple of 8 between 32 and 1024 (the reference: 512).");
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using AdaptSeg.Geo.Raster;
 
 namespace AdaptSeg.Geo.Config;
 
@@ -124,18 +123,6 @@ public static partial class PrepareConfigReader
             problems.Add($"$.grid.pixelSize: {ps} must be a positive number in the grid CRS's units (metres for UTM).");
         }
 
-        if (config.Grid?.Crs is string crs)
-        {
-            try
-            {
-                using var _ = SpatialReference.FromUserInput(crs);
-            }
-            catch (GdalException)
-            {
-                problems.Add($"$.grid.crs: '{crs}' is not a CRS GDAL knows; use for example EPSG:32725.");
-            }
-        }
-
         if (config.Aoi is string aoi && !File.Exists(aoi))
         {
             problems.Add($"$.aoi: '{aoi}' does not exist.");
@@ -230,7 +217,7 @@ public static partial class PrepareConfigReader
             {
                 problems.Add($"{p}.labels: '{s.Labels}' does not exist.");
             }
-            else if (VectorLabelRasterizer.IsVectorPath(s.Labels) && string.IsNullOrWhiteSpace(s.LabelField))
+            else if (SceneConfig.IsVectorFile(s.Labels) && string.IsNullOrWhiteSpace(s.LabelField))
             {
                 problems.Add($"{p}.labelField: '{s.Labels}' holds vectors; name the field with the class index or name (one of {string.Join(", ", classes)}).");
             }
@@ -255,7 +242,7 @@ public static partial class PrepareConfigReader
         {
             problems.Add($"{p}.trainingLabels: '{s.TrainingLabels}' does not exist. Write it with 'adaptseg pseudo-label --output {s.TrainingLabels} ...'.");
         }
-        else if (VectorLabelRasterizer.IsVectorPath(s.TrainingLabels))
+        else if (SceneConfig.IsVectorFile(s.TrainingLabels))
         {
             problems.Add($"{p}.trainingLabels: '{s.TrainingLabels}' holds vectors; training labels are a uint8 raster (255 = ignore), as 'adaptseg pseudo-label' writes.");
         }

@@ -31,4 +31,8 @@ public sealed record SceneConfig
 
     /// <summary>CRS for this scene's files if they have none (overrides the dataset-wide assumeCrs).</summary>
     public string? AssumeCrs { get; init; }
+
+    /// <summary>Whether a label file is read as vectors (rasterised) rather than as a raster, by its extension.</summary>
+    public static bool IsVectorFile(string path) =>
+        System.IO.Path.GetExtension(path).ToLowerInvariant() is ".gpkg" or ".geojson" or ".json" or ".shp" or ".fgb" or ".kml" or ".gml";
 }

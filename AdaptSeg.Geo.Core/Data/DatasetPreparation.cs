@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Raster;
 
 namespace AdaptSeg.Geo.Data;
@@ -16,7 +17,26 @@ public static class DatasetPreparation
         ArgumentNullException.ThrowIfNull(options);
         string folder = Path.GetFullPath(options.OutputFolder);
         // The scenes and the AOI are checked by the preparer; the config file is the caller's own input.
-        OutputGuard.CheckFolder([("--config", options.ConfigPath)], "--out", folder);
+        OutputGuard.CheckFolder([("PreparationOptions.ConfigPath", options.ConfigPath)], "PreparationOptions.OutputFolder", folder);
+        CheckCrs(options);
         return new DatasetPreparer(options.Config).Run(folder, options.Overwrite, progress, cancellationToken);
+    }
+
+    /// <summary>The grid's CRS must be one GDAL knows (checked here, where GDAL is first used, not when the config is read).</summary>
+    private static void CheckCrs(PreparationOptions options)
+    {
+        if (options.Config.Grid?.Crs is not string crs)
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = SpatialReference.FromUserInput(crs);
+        }
+        catch (GdalException)
+        {
+            throw new PrepareConfigException(options.ConfigPath, [$"$.grid.crs: '{crs}' is not a CRS GDAL knows; use for example EPSG:32725."]);
+        }
     }
 }

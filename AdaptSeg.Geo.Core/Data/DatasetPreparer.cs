@@ -14,7 +14,7 @@ namespace AdaptSeg.Geo.Data;
 /// Everything is written into a hidden sibling folder that is renamed to the output only when
 /// complete; on failure or cancellation it is deleted, and an existing output is left untouched.
 /// </summary>
-public sealed partial class DatasetPreparer
+internal sealed partial class DatasetPreparer
 {
     private readonly PrepareConfig config;
 
@@ -88,7 +88,7 @@ public sealed partial class DatasetPreparer
                 if (labels is not null)
                 {
                     string labelInput = scene.Config.Labels!;
-                    if (VectorLabelRasterizer.IsVectorPath(labelInput))
+                    if (SceneConfig.IsVectorFile(labelInput))
                     {
                         labelResampling = "rasterize";
                         Guard(() => VectorLabelRasterizer.Rasterize(labelInput, scene.Config.LabelLayer, scene.Config.LabelField!, config.Classes, frame, labels, assume, cancellationToken));
@@ -247,7 +247,7 @@ public sealed partial class DatasetPreparer
                 }
             }
 
-            if (scene.Config.Labels is string labels && !VectorLabelRasterizer.IsVectorPath(labels))
+            if (scene.Config.Labels is string labels && !SceneConfig.IsVectorFile(labels))
             {
                 using GdalDataset label = GdalDataset.Open(labels);
                 using SpatialReference _ = GridWarper.CrsOf(label, assume);
@@ -308,7 +308,7 @@ public sealed partial class DatasetPreparer
         }
 
         throw new PrepareInputException(
-            $"The AOI '{path}' does not overlap any of the rasters. Check its coordinates (GeoJSON is longitude/latitude WGS84 unless it names a CRS) or drop --aoi.", path);
+            $"The AOI '{path}' does not overlap any of the rasters. Check its coordinates (GeoJSON is longitude/latitude WGS84 unless it names a CRS) or drop the AOI ($.aoi).", path);
     }
 
     /// <summary>A raster's outline (20 points per edge) reprojected to <paramref name="grid"/>.</summary>
@@ -379,27 +379,27 @@ public sealed partial class DatasetPreparer
     {
         if (File.Exists(output))
         {
-            throw new PrepareInputException($"The output '{output}' is a file. Give a folder path for --out.", output);
+            throw new PrepareInputException($"The output '{output}' is a file. Give a folder path for PreparationOptions.OutputFolder.", output);
         }
 
         if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
         {
             if (!overwrite)
             {
-                throw new PrepareInputException($"The output folder '{output}' already exists and is not empty. Choose a new folder, or pass --overwrite to replace it.", output);
+                throw new PrepareInputException($"The output folder '{output}' already exists and is not empty. Choose a new folder, or allow replacing it (PreparationOptions.Overwrite).", output);
             }
 
             if (!File.Exists(System.IO.Path.Combine(output, PreparedManifest.FileName)))
             {
                 throw new PrepareInputException(
-                    $"The output folder '{output}' is not a prepared dataset (it has no {PreparedManifest.FileName}); --overwrite only replaces the output of an earlier 'adaptseg prepare'. " +
-                    "Choose a new or empty folder for --out; nothing in this one was changed.", output);
+                    $"The output folder '{output}' is not a prepared dataset (it has no {PreparedManifest.FileName}); PreparationOptions.Overwrite only replaces the output of an earlier prepare. " +
+                    "Choose a new or empty folder for PreparationOptions.OutputFolder; nothing in this one was changed.", output);
             }
         }
 
         try
         {
-            OutputGuard.CheckFolder(Inputs(), "--out", output);
+            OutputGuard.CheckFolder(Inputs(), "PreparationOptions.OutputFolder", output);
         }
         catch (UnsafePathException e)
         {
@@ -437,7 +437,7 @@ public sealed partial class DatasetPreparer
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw new PrepareInputException($"Cannot write to the output folder '{parent}' ({e.Message}). Choose a folder you can write to for --out.", output, e);
+            throw new PrepareInputException($"Cannot write to the output folder '{parent}' ({e.Message}). Choose a folder you can write to for PreparationOptions.OutputFolder.", output, e);
         }
     }
 

@@ -16,8 +16,8 @@ public static class RasterEvaluation
     public static EvaluationReport Run(RasterEvaluationOptions options, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        OutputGuard.Check([("--prediction", options.PredictionPath), ("--reference", options.ReferencePath)],
-            [("--json", options.ReportPath), ("--plot", options.PlotPath)], options.Overwrite);
+        OutputGuard.Check([("RasterEvaluationOptions.PredictionPath", options.PredictionPath), ("RasterEvaluationOptions.ReferencePath", options.ReferencePath)],
+            [("RasterEvaluationOptions.ReportPath", options.ReportPath), ("RasterEvaluationOptions.PlotPath", options.PlotPath)], options.Overwrite, "RasterEvaluationOptions.Overwrite");
         using PendingOutput? json = options.ReportPath is null ? null : new PendingOutput(options.ReportPath);
         using PendingOutput? plot = options.PlotPath is null ? null : new PendingOutput(options.PlotPath);
         EvaluationReport report = RasterEvaluator.Evaluate(options.PredictionPath, options.ReferencePath, options.ClassNames, progress, cancellationToken);

@@ -12,7 +12,7 @@ namespace AdaptSeg.Geo.Evaluation;
 /// the values found. Float rasters are refused (labels are integer indices), and so are rasters
 /// with no overlapping pixels (nothing to score).
 /// </summary>
-public static class RasterEvaluator
+internal static class RasterEvaluator
 {
     /// <summary>The ignore / nodata value.</summary>
     public const byte Ignore = 255;

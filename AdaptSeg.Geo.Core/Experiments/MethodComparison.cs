@@ -29,18 +29,7 @@ public static class MethodComparison
     /// comparison's output; refuses any other non-empty folder, so nothing of the user's is replaced.
     /// </summary>
     /// <returns>The full path.</returns>
-    public static string ClaimOutput(string output)
-    {
-        output = Path.GetFullPath(output);
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, Marker)))
-        {
-            throw new IOException($"'{output}' exists and is not a previous comparison's output; choose another output folder so nothing there is overwritten.");
-        }
-
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, Marker), "Created by 'adaptseg compare'; a later comparison may replace what is in this folder.\n");
-        return output;
-    }
+    public static string ClaimOutput(string output) => OutputFolderClaim.Claim(output, Marker, "comparison");
 
     /// <summary>Runs the comparison; returns its result (also written under <see cref="ComparisonOptions.Output"/>).</summary>
     /// <exception cref="ArgumentException">Invalid options.</exception>

@@ -20,6 +20,9 @@ public sealed record MosaicRequest
     /// <summary>Optional: class polygons of the joined mask (GeoPackage), whole across shard borders.</summary>
     public string? VectorPath { get; init; }
 
+    /// <summary>Replace outputs that already exist (never a shard file or manifest, whatever this says).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Polygon filtering and simplification.</summary>
     public PolygonOptions VectorOptions { get; init; } = new();
 }

@@ -4,16 +4,12 @@ namespace AdaptSeg.Geo.Inference;
 
 /// <summary>
 /// Bounds on the sliding-window prediction's own buffers, checked before anything is allocated:
-/// a tile larger than the raster is clamped to it, and settings whose buffers cannot exist (an
-/// array over .NET's limit) or would not fit in the memory this process may use are refused with
+/// settings whose buffers cannot exist (an array over .NET's limit) or would not fit in the memory this process may use are refused with
 /// the amount they would need.
 /// </summary>
 public static class PredictionMemory
 {
     private const int BatchesInFlight = 3; // as SlidingWindowPredictor
-
-    /// <summary>The tile side to use on a <paramref name="width"/> x <paramref name="height"/> raster: at most the raster's longer side.</summary>
-    public static int ClampTile(int tile, int width, int height) => Math.Min(tile, Math.Max(width, height));
 
     /// <summary>
     /// Bytes the rolling blend rows and the batches in flight take for <paramref name="options"/> on a

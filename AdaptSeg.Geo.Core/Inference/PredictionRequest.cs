@@ -8,6 +8,12 @@ public sealed record PredictionRequest
     /// <summary>The input raster.</summary>
     public required string InputPath { get; init; }
 
+    /// <summary>The model file the predictor was made from, when there is one: an input no output may replace.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>Replace outputs that already exist (never an input, whatever this says).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Bands fed to the predictor, 1-based, in its channel order; null = all bands in file order.</summary>
     public IReadOnlyList<int>? Bands { get; init; }
 

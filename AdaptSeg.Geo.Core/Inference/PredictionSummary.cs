@@ -20,4 +20,7 @@ public sealed record PredictionSummary(string MaskPath, string? ProbabilityPath,
 
     /// <summary>Each class's share of the mask's classified pixels (fractions in label order; all 0 for a mask with none).</summary>
     public IReadOnlyList<double> ClassShares => Evaluation.ClassShares.Of(ClassPixels);
+
+    /// <summary>What was adjusted to fit the raster (a tile larger than the raster, clamped to it).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -52,7 +52,7 @@ public sealed record PseudoLabelOptions
     {
         if (Checkpoints is null || Checkpoints.Count == 0)
         {
-            throw new ArgumentException("Give at least one model (--checkpoint model.pth).");
+            throw new ArgumentException("Give at least one model (PseudoLabelOptions.Checkpoints: a model.pth).");
         }
 
         foreach (string checkpoint in Checkpoints)
@@ -65,15 +65,15 @@ public sealed record PseudoLabelOptions
 
         if (!File.Exists(InputPath))
         {
-            throw new FileNotFoundException($"The input raster '{InputPath}' does not exist. Check --input.", InputPath);
+            throw new FileNotFoundException($"The input raster '{InputPath}' does not exist. Check PseudoLabelOptions.InputPath.", InputPath);
         }
 
         // By file identity (links included), the pseudo-labels and their QGIS style against the
         // scene and every model; an existing output only with Overwrite, never an input.
         Raster.OutputGuard.Check(
-            Checkpoints.Select(c => ("--checkpoint", (string?)c)).Append(("--input", InputPath)),
-            [("--output", OutputPath), ("the QGIS style of --output", Raster.QgisStyle.SidecarPathFor(Path.GetFullPath(OutputPath)))],
-            Overwrite);
+            Checkpoints.Select(c => ("PseudoLabelOptions.Checkpoints", (string?)c)).Append(("PseudoLabelOptions.InputPath", InputPath)),
+            [("PseudoLabelOptions.OutputPath", OutputPath), ("the QGIS style of PseudoLabelOptions.OutputPath", Raster.QgisStyle.SidecarPathFor(Path.GetFullPath(OutputPath)))],
+            Overwrite, "PseudoLabelOptions.Overwrite");
 
         if (!(Portion >= 0 && Portion <= 1))
         {

@@ -12,7 +12,9 @@ namespace AdaptSeg.Geo.Inference;
 /// temporary name and all are renamed together once every one is complete (a failed rename takes
 /// back those already renamed), so an error or Ctrl+C leaves none half-written and no run leaves
 /// only some of its outputs. A tile larger than the raster is clamped to it, and settings whose
-/// buffers would not fit in memory are refused before anything is allocated.
+/// buffers would not fit in memory are refused before anything is allocated. Before any work, no output
+/// (nor a shard's manifest, nor the mask's QGIS style) may be an input, by file identity, and an existing
+/// output is replaced only with <see cref="PredictionRequest.Overwrite"/>.
 /// </summary>
 public static class RasterPrediction
 {
@@ -22,6 +24,7 @@ public static class RasterPrediction
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(predictor);
+        CheckOutputs(request);
         var clock = Stopwatch.StartNew();
         using GdalDataset input = GdalDataset.Open(request.InputPath);
         IReadOnlyList<int> bands = request.Bands ?? [.. Enumerable.Range(1, input.BandCount)];
@@ -34,11 +37,11 @@ public static class RasterPrediction
         // The model's training pixel size (resampled through a VRT when the input's differs).
         using ModelGridPlan plan = ModelGridPlan.Create(input, bands, request.ModelGrid, request.Grid);
         GdalDataset predicted = plan.PredictionDataset;
-        StitchOptions stitch = request.Stitch;
-        int tile = PredictionMemory.ClampTile(stitch.TileSize, predicted.Width, predicted.Height);
-        if (tile != stitch.TileSize)
+        StitchOptions stitch = request.Stitch.ClampedTo(predicted.Width, predicted.Height);
+        var notes = new List<string>();
+        if (stitch.TileSize != request.Stitch.TileSize)
         {
-            stitch = stitch with { TileSize = tile, Overlap = Math.Min(stitch.Overlap, tile - 1) };
+            notes.Add($"StitchOptions.TileSize {request.Stitch.TileSize} is larger than the raster ({predicted.Width}x{predicted.Height}); using {stitch.TileSize}, one tile across.");
         }
 
         PredictionMemory.ThrowIfTooLarge(stitch, predicted.Width, predicted.Height, bands.Count, predictor.ClassCount);
@@ -128,7 +131,29 @@ public static class RasterPrediction
             Warnings = plan.Warnings,
             ClassNames = legend.Names,
             ClassPixels = counted.Counts,
+            Notes = notes,
         };
+    }
+
+    /// <summary>
+    /// Every output the request writes (a shard's carry the shard in their names, plus its manifest), and the
+    /// mask's QGIS style, against the input and the model, by file identity; existing outputs need
+    /// <see cref="PredictionRequest.Overwrite"/>.
+    /// </summary>
+    private static void CheckOutputs(PredictionRequest request)
+    {
+        ShardAssignment? shard = request.Shard;
+        var named = new List<(string Option, string? Path)>
+        {
+            ("PredictionRequest.MaskPath", request.MaskPath), ("PredictionRequest.ProbabilityPath", request.ProbabilityPath), ("PredictionRequest.VectorPath", request.VectorPath),
+        };
+        var outputs = shard is null
+            ? named
+            : [.. named.Where(n => n.Path is not null).Select(n => (n.Option + $" (shard {shard.Index}/{shard.Count})", (string?)ShardFiles.ShardPath(n.Path!, shard.Index, shard.Count))),
+               ("the shard manifest", ShardFiles.ManifestPath(request.MaskPath, shard.Index, shard.Count))];
+        string maskPath = shard is null ? request.MaskPath : ShardFiles.ShardPath(request.MaskPath, shard.Index, shard.Count);
+        outputs.Add(("the QGIS style of PredictionRequest.MaskPath", QgisStyle.SidecarPathFor(Path.GetFullPath(maskPath))));
+        OutputGuard.Check([("PredictionRequest.InputPath", request.InputPath), ("PredictionRequest.ModelPath", request.ModelPath)], outputs, request.Overwrite, "PredictionRequest.Overwrite");
     }
 
     /// <summary>
@@ -141,7 +166,7 @@ public static class RasterPrediction
         ArgumentNullException.ThrowIfNull(request);
         model ??= new ModelLoadOptions();
         using var predictor = (NetworkTilePredictor)new CheckpointPredictorFactory { UseSourceStatistics = model.UseSourceStatistics }.Create(modelPath, model.Device);
-        return Run(WithModelDefaults(request, predictor), predictor, progress, cancellationToken);
+        return Run(WithModelDefaults(request, predictor) with { ModelPath = request.ModelPath ?? modelPath }, predictor, progress, cancellationToken);
     }
 
     /// <summary>

@@ -112,7 +112,7 @@ public static class SceneListPrediction
         // No mask (or its QGIS style) may be an input scene, by file identity; whether an existing
         // mask is replaced is decided per scene below (--skip-existing, --overwrite).
         OutputGuard.Check(
-            request.Inputs.Select(i => ("--inputs", (string?)i)),
+            request.Inputs.Select(i => ("SceneListRequest.Inputs", (string?)i)),
             masks.SelectMany(m => new[] { ("mask", (string?)m), ("QGIS style", (string?)QgisStyle.SidecarPathFor(m)) }),
             overwrite: true);
 
@@ -133,13 +133,13 @@ public static class SceneListPrediction
             }
             else if (File.Exists(masks[i]) && !request.Overwrite)
             {
-                outcome = new SceneOutcome(i, request.Inputs.Count, input, masks[i], "failed", $"'{masks[i]}' already exists; add --skip-existing or --overwrite.", null);
+                outcome = new SceneOutcome(i, request.Inputs.Count, input, masks[i], "failed", $"'{masks[i]}' already exists; allow skipping (SceneListRequest.SkipExisting) or replacing it (SceneListRequest.Overwrite).", null);
             }
             else
             {
                 try
                 {
-                    PredictionSummary summary = RasterPrediction.Run(request.Template with { InputPath = input, MaskPath = masks[i] }, predictor, tileProgress, cancellationToken);
+                    PredictionSummary summary = RasterPrediction.Run(request.Template with { InputPath = input, MaskPath = masks[i], Overwrite = true }, predictor, tileProgress, cancellationToken); // replacing an existing mask was decided above
                     outcome = new SceneOutcome(i, request.Inputs.Count, input, masks[i], "predicted", null, summary);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -18,6 +18,12 @@ public static class ShardMosaic
     {
         ArgumentNullException.ThrowIfNull(request);
         request.MaskOptions.Validate();
+        request.VectorOptions.Validate();
+        if (request.VectorPath is { } gpkg && !gpkg.EndsWith(".gpkg", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"MosaicRequest.VectorPath '{gpkg}' must be a GeoPackage file ending in .gpkg.", nameof(request));
+        }
+
         IReadOnlyList<(string Path, ShardManifest Manifest)> shards = Check(request.ShardsOf);
         ShardManifest first = shards[0].Manifest;
         string folder = Path.GetDirectoryName(shards[0].Path)!;
@@ -25,11 +31,14 @@ public static class ShardMosaic
 
         string[] masks = [.. shards.Select(s => Path.Combine(folder, s.Manifest.Mask))];
 
-        // No output may be one of the shard files it is made from (by file identity, links included);
-        // whether an existing output may be replaced is the caller's --overwrite.
+        // No output may be one of the shard files it is made from, nor the raster they were predicted from (by
+        // file identity, links included), nor another output; an existing output is replaced only with Overwrite.
         var inputs = shards.SelectMany(s => new[] { s.Manifest.Mask, s.Manifest.Probabilities, s.Manifest.Polygons }
-                .OfType<string>().Select(f => ("a shard file", (string?)Path.Combine(folder, f))).Append(("a shard manifest", (string?)s.Path)));
-        OutputGuard.Check(inputs, [("--output", request.OutputPath), ("--probabilities", request.ProbabilityPath), ("--vectors", request.VectorPath)], overwrite: true);
+                .OfType<string>().Select(f => ("a shard file", (string?)Path.Combine(folder, f))).Append(("a shard manifest", (string?)s.Path)))
+            .Append(("the raster the shards were predicted from", first.Input));
+        OutputGuard.Check(inputs,
+            [("MosaicRequest.OutputPath", request.OutputPath), ("MosaicRequest.ProbabilityPath", request.ProbabilityPath), ("MosaicRequest.VectorPath", request.VectorPath)],
+            request.Overwrite, "MosaicRequest.Overwrite");
         Join(masks, request.OutputPath, request.MaskOptions, "MODE", ds => RasterClassStyle.Apply(ds, 1, legend));
         cancellationToken.ThrowIfCancellationRequested();
 

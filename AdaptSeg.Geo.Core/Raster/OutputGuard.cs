@@ -16,7 +16,9 @@ public static class OutputGuard
     private const string Sidecar = ".aux.xml";
 
     /// <summary>Throws <see cref="UnsafePathException"/> for the first unsafe output; null paths are skipped.</summary>
-    public static void Check(IEnumerable<(string Option, string? Path)> inputs, IEnumerable<(string Option, string? Path)> outputs, bool overwrite)
+    /// <param name="overwriteOption">The caller's option that allows replacing existing outputs, named in the message (the CLI shows its flag).</param>
+    public static void Check(IEnumerable<(string Option, string? Path)> inputs, IEnumerable<(string Option, string? Path)> outputs, bool overwrite,
+        string overwriteOption = "Overwrite")
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
@@ -40,7 +42,7 @@ public static class OutputGuard
                 if (SameFile(path, input))
                 {
                     throw new UnsafePathException(
-                        $"{option} '{path}' is the input {inOption} '{input}'{Via(path, input)}; an output never replaces an input, not even with --overwrite. Choose another name for {option}.",
+                        $"{option} '{path}' is the input {inOption} '{input}'{Via(path, input)}; an output never replaces an input, not even when overwriting is allowed. Choose another name for {option}.",
                         path);
                 }
 
@@ -69,7 +71,7 @@ public static class OutputGuard
 
             if (!overwrite && !IsRemote(path) && File.Exists(path))
             {
-                throw new UnsafePathException($"{option} '{path}' already exists; choose another name or add --overwrite.", path);
+                throw new UnsafePathException($"{option} '{path}' already exists; choose another name or allow replacing it ({overwriteOption}).", path);
             }
         }
     }

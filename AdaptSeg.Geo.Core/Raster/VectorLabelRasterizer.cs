@@ -12,10 +12,6 @@ namespace AdaptSeg.Geo.Raster;
 /// </summary>
 public static class VectorLabelRasterizer
 {
-    /// <summary>Files treated as vector labels, by extension.</summary>
-    public static bool IsVectorPath(string path) =>
-        System.IO.Path.GetExtension(path).ToLowerInvariant() is ".gpkg" or ".geojson" or ".json" or ".shp" or ".fgb" or ".kml" or ".gml";
-
     /// <summary>Rasterises <paramref name="vectorPath"/> onto <paramref name="frame"/> at <paramref name="destinationPath"/>.</summary>
     public static void Rasterize(string vectorPath, string? layerName, string classField, IReadOnlyList<string> classNames,
         GridFrame frame, string destinationPath, string? assumeCrs = null, CancellationToken cancellationToken = default)

@@ -217,6 +217,16 @@ public sealed class AdversarialTrainer : IDisposable
             }
         }
 
+        if (Settings.GradientClipNorm is { } maxNorm)
+        {
+            // As LoveDA's training: the network's trainable parameters, then each discriminator's, clipped separately.
+            nn.utils.clip_grad_norm_(network.Module.parameters().Where(p => p.requires_grad), maxNorm);
+            foreach (var d in discriminators)
+            {
+                nn.utils.clip_grad_norm_(d.parameters().Where(p => p.requires_grad), maxNorm);
+            }
+        }
+
         segmentationOptimizer.step();
         foreach (var optimizer in discriminatorOptimizers)
         {
@@ -242,11 +252,11 @@ public sealed class AdversarialTrainer : IDisposable
     /// <summary>Sets the poly learning rates for a 0-based iteration.</summary>
     public void SetLearningRates(int iteration)
     {
-        double rate = PolyLearningRate.At(Settings.LearningRate, iteration, Settings.ScheduleIterations, Settings.Power);
+        double rate = PolyLearningRate.At(Settings.LearningRate, iteration, Settings.ScheduleIterations, Settings.Power, Settings.WarmupIterations);
         var groups = segmentationOptimizer.ParamGroups.ToList();
         groups[0].LearningRate = rate;
         groups[1].LearningRate = rate * Settings.HeadLearningRateFactor;
-        double discRate = PolyLearningRate.At(Settings.DiscriminatorLearningRate, iteration, Settings.ScheduleIterations, Settings.Power);
+        double discRate = PolyLearningRate.At(Settings.DiscriminatorLearningRate, iteration, Settings.ScheduleIterations, Settings.Power, Settings.WarmupIterations);
         foreach (var optimizer in discriminatorOptimizers)
         {
             foreach (var group in optimizer.ParamGroups)

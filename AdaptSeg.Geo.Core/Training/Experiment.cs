@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
-using AdaptSeg.Geo.Benchmarks;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
 using AdaptSeg.Geo.Runtime;
@@ -17,30 +16,32 @@ namespace AdaptSeg.Geo.Training;
 /// </summary>
 public sealed class Experiment : IDisposable
 {
-    private Experiment(ExperimentConfig config, PreparedDataset? prepared, DeepLabMulti network, IReadOnlyList<FcDiscriminator> discriminators,
-        AdversarialTrainer trainer, IBatchSource data, Device device, TrainingRunOptions runOptions, string? initReport)
+    private Experiment(ExperimentConfig config, TrainingData data, DeepLabMulti network, IReadOnlyList<FcDiscriminator> discriminators,
+        AdversarialTrainer trainer, Device device, TrainingRunOptions runOptions, string? initReport)
     {
         Config = config;
-        Prepared = prepared;
+        TrainingData = data;
         Network = network;
         Discriminators = discriminators;
         Trainer = trainer;
-        Data = data;
         Device = device;
         RunOptions = runOptions;
         InitReport = initReport;
     }
 
     public ExperimentConfig Config { get; }
-    /// <summary>The prepared GeoTIFF data; null for the GTA5/Cityscapes benchmark.</summary>
-    public PreparedDataset? Prepared { get; }
+    /// <summary>The training data, as its <see cref="IBatchSourceFactory"/> opened it.</summary>
+    public TrainingData TrainingData { get; }
+
+    /// <summary>The prepared GeoTIFF data; null for a benchmark's data.</summary>
+    public PreparedDataset? Prepared => TrainingData.Prepared;
 
     /// <summary>Input bands of the network.</summary>
     public int BandCount => Network.InputBands;
     public DeepLabMulti Network { get; }
     public IReadOnlyList<FcDiscriminator> Discriminators { get; }
     public AdversarialTrainer Trainer { get; }
-    public IBatchSource Data { get; }
+    public IBatchSource Data => TrainingData.Batches;
     public Device Device { get; }
     public TrainingRunOptions RunOptions { get; }
 
@@ -60,25 +61,27 @@ public sealed class Experiment : IDisposable
         Width = Config.Model.Width,
         AsppAllBranches = Config.Model.AsppAllBranches,
         FrozenBatchNormStatistics = Config.Model.FreezeBatchNormStatistics,
-        BandNames = Prepared?.BandNames,
-        TrainingGrid = Prepared is null ? null : new TrainingGrid(Prepared.CrsWkt, Prepared.PixelSize),
-        SourceStatistics = Prepared?.Source.Statistics,
-        TargetStatistics = Config.Data.Normalisation == Normalisation.Shared ? Prepared?.Source.Statistics : Prepared?.Target.Statistics,
+        BandNames = TrainingData.BandNames,
+        TrainingGrid = TrainingData.Grid,
+        SourceStatistics = TrainingData.SourceStatistics,
+        TargetStatistics = TrainingData.TargetStatistics,
         TrainingMode = ModeName(Config.Training.Mode),
         Iterations = iterations,
     };
 
     /// <summary>Reads and checks the configuration file, then builds the experiment.</summary>
     /// <exception cref="ConfigException">Every problem, with its JSON path.</exception>
-    public static Experiment Create(string configPath, ExperimentOverrides? overrides = null) =>
-        Create(JsonConfigReader.Read<ExperimentConfig>(configPath), configPath, overrides);
+    public static Experiment Create(string configPath, ExperimentOverrides? overrides = null, IEnumerable<IBatchSourceFactory>? dataSources = null) =>
+        Create(JsonConfigReader.Read<ExperimentConfig>(configPath), configPath, overrides, dataSources);
 
     /// <summary>Checks <paramref name="config"/> and builds the experiment.</summary>
     /// <param name="config">The experiment, read from a file or built in code.</param>
     /// <param name="configPath">Where it lives: relative paths resolve against its folder, its name names the default run folder and messages (the file need not exist).</param>
     /// <param name="overrides">Settings that replace the configuration's.</param>
+    /// <param name="dataSources">Data kinds beyond prepared folders (a benchmark's, e.g. <c>BenchmarkBatchSources.All</c>).</param>
     /// <exception cref="ConfigException">Every problem, with its JSON path.</exception>
-    public static Experiment Create(ExperimentConfig config, string configPath, ExperimentOverrides? overrides = null)
+    public static Experiment Create(ExperimentConfig config, string configPath, ExperimentOverrides? overrides = null,
+        IEnumerable<IBatchSourceFactory>? dataSources = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         overrides ??= new ExperimentOverrides();
@@ -90,27 +93,9 @@ public sealed class Experiment : IDisposable
             throw new ConfigException(configPath, problems);
         }
 
-        PreparedDataset? prepared = null;
-        int bands;
-        if (config.Data.Prepared is not null)
-        {
-            try
-            {
-                prepared = PreparedDataset.Load(ExperimentConfigValidator.Resolve(baseFolder, config.Data.Prepared));
-            }
-            catch (PreparedDatasetException e)
-            {
-                throw new ConfigException(configPath, [$"$.data.prepared: {e.Message}"]);
-            }
-
-            CheckClasses(configPath, config, prepared.ClassNames, $"the prepared data '{prepared.Folder}'");
-            bands = prepared.BandCount;
-        }
-        else
-        {
-            CheckClasses(configPath, config, CityscapesLabels.ClassNames, "the Cityscapes trainIds");
-            bands = 3;
-        }
+        TrainingData data = OpenData(config, baseFolder, configPath, dataSources);
+        CheckClasses(configPath, config, data.ClassNames, data.ClassesFrom);
+        int bands = data.Bands;
 
         Device device = TorchRuntime.ResolveDevice(config.Training.Device);
         torch.manual_seed(config.Training.Seed);
@@ -139,6 +124,9 @@ public sealed class Experiment : IDisposable
         var settings = new TrainerSettings
         {
             LearningRate = t.LearningRate,
+            HeadLearningRateFactor = t.HeadLearningRateFactor,
+            WarmupIterations = t.WarmupIterations,
+            GradientClipNorm = t.GradientClipNorm,
             Momentum = t.Momentum,
             WeightDecay = t.WeightDecay,
             Power = t.Power,
@@ -158,27 +146,11 @@ public sealed class Experiment : IDisposable
             TargetWeight = t.SelfTraining.TargetWeight,
         };
         var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
-        IBatchSource data = prepared is not null
-            ? new DomainBatchSource(prepared, new DomainBatchOptions
-            {
-                TileSize = config.Data.TileSize,
-                BatchSize = t.BatchSize,
-                IterSize = t.IterSize,
-                MinValidFraction = config.Data.MinValidFraction,
-                SharedNormalisation = config.Data.Normalisation == Normalisation.Shared,
-                Flips = config.Data.Flips,
-                Rotations = config.Data.Rotations,
-                Seed = t.Seed,
-                FdaBeta = adaptation?.Fda?.Beta,
-                IncludeTargetLabels = t.Mode == TrainingMode.SelfTraining,
-            })
-            : BenchmarkSource(config, baseFolder, configPath);
-
         string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
-        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = prepared?.Folder } }, JsonConfigReader.Options);
+        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = data.Prepared?.Folder ?? config.Data.Prepared } }, JsonConfigReader.Options);
         var runOptions = new TrainingRunOptions(output, t.Iterations, t.CheckpointEvery, effective, config.Data.LoaderThreads,
             Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({ModeName(t.Mode)})");
-        return new Experiment(config, prepared, network, discriminators, trainer, data, device, runOptions, initReport);
+        return new Experiment(config, data, network, discriminators, trainer, device, runOptions, initReport);
     }
 
     /// <summary>The mode as written in configuration files.</summary>
@@ -225,23 +197,22 @@ public sealed class Experiment : IDisposable
         }
     }
 
-    /// <summary>GTA5 (source) and Cityscapes train (target), preprocessed as the reference.</summary>
-    private static Gta5CityscapesBatchSource BenchmarkSource(ExperimentConfig config, string baseFolder, string configPath)
+    /// <summary>Opens the data with the first factory that handles its kind (prepared folders are always known).</summary>
+    private static TrainingData OpenData(ExperimentConfig config, string baseFolder, string configPath, IEnumerable<IBatchSourceFactory>? dataSources)
     {
-        DataConfig d = config.Data;
-        IReadOnlyList<int> sourceSize = d.SourceSize ?? [Gta5Dataset.DefaultWidth, Gta5Dataset.DefaultHeight];
-        IReadOnlyList<int> targetSize = d.TargetSize ?? [CityscapesDataset.DefaultWidth, CityscapesDataset.DefaultHeight];
-        try
+        IBatchSourceFactory[] factories = [PreparedBatchSourceFactory.Instance, .. dataSources ?? []];
+        IBatchSourceFactory? factory = factories.FirstOrDefault(f => f.Handles(config.Data));
+        if (factory is null)
         {
-            var gta5 = new Gta5Dataset(ExperimentConfigValidator.Resolve(baseFolder, d.Gta5!), null, sourceSize[0], sourceSize[1]);
-            var cityscapes = new CityscapesDataset(ExperimentConfigValidator.Resolve(baseFolder, d.Cityscapes!), "train", null, requireLabels: false);
-            return new Gta5CityscapesBatchSource(gta5, cityscapes, config.Training.BatchSize, config.Training.IterSize, config.Training.Seed,
-                targetSize[0], targetSize[1], mirror: d.Flips);
+            throw new ConfigException(configPath,
+            [
+                "$.data: no batch source for this kind of data was given to training (known here: " +
+                $"{string.Join(", ", factories.Select(f => f.Kind))}). A program that trains on a benchmark passes its batch sources, " +
+                "e.g. BenchmarkBatchSources.All from AdaptSeg.Geo.Benchmarks, in TrainingRunRequest.DataSources.",
+            ]);
         }
-        catch (CityscapesDataException e)
-        {
-            throw new ConfigException(configPath, [$"$.data: {e.Message}"]);
-        }
+
+        return factory.Open(config, baseFolder, configPath);
     }
 
     public void Dispose()

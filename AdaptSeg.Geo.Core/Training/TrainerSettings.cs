@@ -14,6 +14,12 @@ public sealed record TrainerSettings
     /// <summary>Multiplier for the heads' learning rate.</summary>
     public double HeadLearningRateFactor { get; init; } = 10;
 
+    /// <summary>Iterations of linear warm-up (rate = base x iteration / N) before the poly schedule takes over; 0: none.</summary>
+    public int WarmupIterations { get; init; }
+
+    /// <summary>L2 norm the gradients of the network, and of each discriminator, are clipped to before each step; null: none.</summary>
+    public double? GradientClipNorm { get; init; }
+
     /// <summary>SGD momentum.</summary>
     public double Momentum { get; init; } = 0.9;
 
@@ -87,6 +93,9 @@ public sealed record TrainerSettings
         if (LearningRate <= 0) problems.Add("learning rate must be positive");
         if (DiscriminatorLearningRate <= 0) problems.Add("discriminator learning rate must be positive");
         if (ScheduleIterations <= 0) problems.Add("schedule length must be positive");
+        if (WarmupIterations < 0) problems.Add("warm-up iterations must not be negative");
+        if (GradientClipNorm is { } clip && !(clip > 0)) problems.Add("the gradient clipping norm must be positive");
+        if (!(HeadLearningRateFactor > 0)) problems.Add("the heads' learning-rate factor must be positive");
         if (SegmentationWeights.Count != 2) problems.Add("segmentation weights need two values (aux, main)");
         if (AdversarialWeights.Count != 2) problems.Add("adversarial weights need two values (aux, main)");
         if (Momentum is < 0 or >= 1) problems.Add("momentum must be in [0, 1)");

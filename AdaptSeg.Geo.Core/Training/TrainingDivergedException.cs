@@ -27,6 +27,6 @@ public sealed class TrainingDivergedException(int iteration, StepLosses losses, 
             : $"The last checkpoint before it is '{lastCheckpoint}'.";
         return $"Training diverged at iteration {iteration}: {bad}. The run stopped. {resume} " +
             $"Lower training.learningRate (this iteration's rate: {learningRate.ToString("g3", System.Globalization.CultureInfo.InvariantCulture)}) " +
-            "or the adversarial/entropy weights, then start over with --restart.";
+            "or the adversarial/entropy weights, then start over (TrainingRunRequest.Restart).";
     }
 }

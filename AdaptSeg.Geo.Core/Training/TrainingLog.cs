@@ -104,10 +104,10 @@ public static class TrainingLog
             catch (JsonException e)
             {
                 throw new InvalidDataException(
-                    $"Line {i + 1} of the training log '{path}' is damaged ({e.Message}); only a cut-short last line can be dropped. Move the log aside (or start over with --restart).", e);
+                    $"Line {i + 1} of the training log '{path}' is damaged ({e.Message}); only a cut-short last line can be dropped. Move the log aside (or start over: TrainingRunRequest.Restart).", e);
             }
 
-            entries.Add(entry ?? throw new InvalidDataException($"Line {i + 1} of the training log '{path}' is null; move the log aside (or start over with --restart)."));
+            entries.Add(entry ?? throw new InvalidDataException($"Line {i + 1} of the training log '{path}' is null; move the log aside (or start over: TrainingRunRequest.Restart)."));
         }
 
         return entries;

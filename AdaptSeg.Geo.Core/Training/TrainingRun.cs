@@ -50,7 +50,7 @@ public sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Builds the experiment and prepares its run folder (resume, or move an old run aside); trains nothing yet.</summary>
-    /// <exception cref="ConfigException">The configuration is invalid, or --resume finds no checkpoint.</exception>
+    /// <exception cref="ConfigException">The configuration is invalid, or resuming finds no checkpoint.</exception>
     /// <exception cref="UnsafePathException">A file of the run would replace an input.</exception>
     /// <exception cref="IOException">The run folder already holds a run and neither resume nor restart was asked.</exception>
     public static TrainingRun Open(TrainingRunRequest request)
@@ -62,7 +62,7 @@ public sealed class TrainingRun : IDisposable
         }
 
         string configPath = Path.GetFullPath(request.ConfigPath);
-        Experiment experiment = Experiment.Create(request.Config, configPath, request.Overrides);
+        Experiment experiment = Experiment.Create(request.Config, configPath, request.Overrides, request.DataSources);
         try
         {
             return Prepare(experiment, configPath, request);
@@ -96,12 +96,12 @@ public sealed class TrainingRun : IDisposable
 
         // The files of the run must not be the experiment file or the initial weights (config.json is
         // handled apart: the effective configuration then goes to config.effective.json).
-        OutputGuard.Check([("--config", configPath), ("$.model.init", init)],
+        OutputGuard.Check([("TrainingRunRequest.ConfigPath", configPath), ("$.model.init", init)],
             [("the run's model", Path.Combine(run, "model.pth")), ("the run's log", options.LogPath), ("the run's loss plot", options.PlotPath)],
             overwrite: true);
         if (init is not null && FileIdentity.IsInside(init, options.CheckpointsFolder))
         {
-            throw new UnsafePathException($"$.model.init '{init}' lies in the run's checkpoints folder, which training prunes; copy it elsewhere or choose another --output.", init);
+            throw new UnsafePathException($"$.model.init '{init}' lies in the run's checkpoints folder, which training prunes; copy it elsewhere or choose another run folder ($.output).", init);
         }
 
         int start = 0;
@@ -112,7 +112,7 @@ public sealed class TrainingRun : IDisposable
             start = session.Resume();
             if (start == 0)
             {
-                throw new ConfigException(configPath, [$"--resume: no checkpoint in '{options.CheckpointsFolder}'. Run without --resume to start (with --restart if the folder holds a log or model)."]);
+                throw new ConfigException(configPath, [$"TrainingRunRequest.Resume: no checkpoint in '{options.CheckpointsFolder}'. Start without resuming (with TrainingRunRequest.Restart if the folder holds a log or model)."]);
             }
 
             TrainingLog.Read(options.LogPath, out torn);
@@ -123,7 +123,7 @@ public sealed class TrainingRun : IDisposable
             {
                 throw new IOException(
                     $"The run folder '{run}' already holds a training run (log.jsonl, checkpoints/ or model.pth); nothing was changed. " +
-                    "Continue it with --resume, start over with --restart (the old run is moved aside to a new folder, nothing is deleted), or choose another --output.");
+                    "Continue it (TrainingRunRequest.Resume), start over (TrainingRunRequest.Restart: the old run is moved aside to a new folder, nothing is deleted), or choose another run folder ($.output).");
             }
 
             aside = RunFolder.MoveAside(run, session.Inputs);

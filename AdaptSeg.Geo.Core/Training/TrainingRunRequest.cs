@@ -17,6 +17,12 @@ public sealed record TrainingRunRequest
     /// <summary>Settings that replace the configuration's (they end up in the effective config).</summary>
     public ExperimentOverrides Overrides { get; init; } = new();
 
+    /// <summary>
+    /// Kinds of training data beyond prepared folders: a benchmark's batch sources (for example
+    /// <c>BenchmarkBatchSources.All</c> in AdaptSeg.Geo.Benchmarks: GTA5 -> Cityscapes, LoveDA). Empty: prepared folders only.
+    /// </summary>
+    public IReadOnlyList<IBatchSourceFactory> DataSources { get; init; } = [];
+
     /// <summary>Continue from the newest checkpoint in the run folder (it must hold one).</summary>
     public bool Resume { get; init; }
 

@@ -74,7 +74,7 @@ public sealed class TrainingSession
         {
             throw new IOException(
                 $"The run folder '{options.RunFolder}' already holds a training run (log.jsonl, checkpoints/ or model.pth). " +
-                "Continue it with --resume, or start over with --restart (which moves the old run aside to a new folder, deleting nothing), or choose another --output.");
+                "Continue it (TrainingRunRequest.Resume), or start over (TrainingRunRequest.Restart, which moves the old run aside to a new folder, deleting nothing), or choose another run folder ($.output).");
         }
 
         Directory.CreateDirectory(options.RunFolder);
@@ -113,7 +113,7 @@ public sealed class TrainingSession
                 }
 
                 double seconds = (clock.Elapsed - started).TotalSeconds;
-                double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power);
+                double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power, trainer.Settings.WarmupIterations);
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
                     losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain, shares)));
                 log.Flush();

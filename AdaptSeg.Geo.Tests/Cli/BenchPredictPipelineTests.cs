@@ -1,5 +1,5 @@
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
+using AdaptSeg.Geo.Tests.Inference;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 

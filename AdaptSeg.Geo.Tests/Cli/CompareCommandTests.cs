@@ -113,7 +113,7 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
         File.WriteAllText(Path.Combine(foreign, "keep.txt"), "user data");
         (code, _, error) = await CliRunner.RunAsync("compare", "--quick", "--prepared", prepared.Folder, "--out", foreign, "--device", "cpu");
         Assert.Equal(2, code);
-        Assert.Contains("is not a previous comparison's output", error);
+        Assert.Contains("is not a previous comparison output", error);
         Assert.Equal("user data", File.ReadAllText(Path.Combine(foreign, "keep.txt")));
     }
 

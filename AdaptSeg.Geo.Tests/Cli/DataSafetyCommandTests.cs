@@ -3,8 +3,8 @@ using AdaptSeg.Geo.Cli.Commands;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Tests.Inference;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 
@@ -227,7 +227,7 @@ public sealed class DataSafetyCommandTests
 
         var (code, _, error) = await CliRunner.RunAsync("evaluate", "--prediction", prediction, "--reference", reference, "--classes", "a,b,c", "--json", json);
         Assert.Equal(2, code);
-        Assert.Contains($"--json '{json}' already exists; choose another name or add --overwrite.", error);
+        Assert.Contains($"--json '{json}' already exists; choose another name or allow replacing it (--overwrite).", error);
         hashes.AssertUnchanged();
 
         (code, _, error) = await CliRunner.RunAsync("evaluate", "--prediction", prediction, "--reference", reference, "--classes", "a,b,c", "--json", json, "--overwrite");

@@ -2,8 +2,8 @@ using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.Models.Onnx;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using Xunit.Abstractions;
+using AdaptSeg.Geo.Tests.Inference;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 

@@ -3,8 +3,8 @@ using AdaptSeg.Geo.Cli.Commands;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Tests.Inference;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 
@@ -85,12 +85,23 @@ public sealed class MosaicCommandTests
     public async Task Predict_ShardAutoWithoutArrayIndex_Exit2NamingTheVariables()
     {
         using var temp = new TempDirectory();
-        if (Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") is not null || Environment.GetEnvironmentVariable("JOB_COMPLETION_INDEX") is not null)
+        // Inside a real array job (CI on Slurm) the variables are set: hide them for this test (tests run one at a time).
+        string?[] saved = [Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), Environment.GetEnvironmentVariable("JOB_COMPLETION_INDEX")];
+        Environment.SetEnvironmentVariable("SLURM_ARRAY_TASK_ID", null);
+        Environment.SetEnvironmentVariable("JOB_COMPLETION_INDEX", null);
+        (int code, string error) result;
+        try
         {
-            return; // running inside an array job: the variables are set for real
+            var (c, _, e) = await Predict("--input", Labels, "--output", temp.File("mask.tif"), "--checkpoint", "x", "--bands", "1", "--shard", "auto", "--shards", "4");
+            result = (c, e);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SLURM_ARRAY_TASK_ID", saved[0]);
+            Environment.SetEnvironmentVariable("JOB_COMPLETION_INDEX", saved[1]);
         }
 
-        var (code, _, error) = await Predict("--input", Labels, "--output", temp.File("mask.tif"), "--checkpoint", "x", "--bands", "1", "--shard", "auto", "--shards", "4");
+        var (code, error) = result;
         Assert.Equal(2, code);
         Assert.Contains("SLURM_ARRAY_TASK_ID", error);
         Assert.Empty(Directory.GetFiles(temp.Path));

@@ -4,8 +4,8 @@ using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using TorchSharp;
+using AdaptSeg.Geo.Tests.Inference;
 
 namespace AdaptSeg.Geo.Tests.Cli;
 

@@ -190,7 +190,7 @@ public sealed class DatasetPreparerTests(PreparedSampleFixture sample) : IClassF
         Directory.CreateDirectory(temp.File("out"));
         File.WriteAllText(temp.File("out/keep.txt"), "mine");
         var e = Assert.Throws<PrepareInputException>(() => new DatasetPreparer(sample.Config).Run(temp.File("out")));
-        Assert.Contains("--overwrite", e.Message);
+        Assert.Contains("PreparationOptions.Overwrite", e.Message);
         Assert.Equal("mine", File.ReadAllText(temp.File("out/keep.txt")));
 
         // Not a prepared dataset: --overwrite does not make it one to replace.

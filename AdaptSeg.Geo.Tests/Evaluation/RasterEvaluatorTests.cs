@@ -2,7 +2,7 @@ using System.Text.Json;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
+using AdaptSeg.Geo.Tests.Inference;
 
 namespace AdaptSeg.Geo.Tests.Evaluation;
 

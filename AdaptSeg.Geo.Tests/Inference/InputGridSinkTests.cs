@@ -1,6 +1,5 @@
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Inference;
 

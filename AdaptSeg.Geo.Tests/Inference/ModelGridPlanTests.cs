@@ -4,7 +4,6 @@ using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Inference;

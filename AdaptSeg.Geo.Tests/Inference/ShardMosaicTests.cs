@@ -2,7 +2,6 @@ using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using AdaptSeg.Geo.Tiling;
 
 namespace AdaptSeg.Geo.Tests.Inference;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
-using AdaptSeg.Geo.Tests.Tiling;
 using Xunit.Abstractions;
 
 namespace AdaptSeg.Geo.Tests.Inference;

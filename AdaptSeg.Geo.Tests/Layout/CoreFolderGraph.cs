@@ -41,6 +41,22 @@ public sealed partial class CoreFolderGraph
     /// <summary>The folders <paramref name="folder"/> uses.</summary>
     public IReadOnlySet<string> Uses(string folder) => _uses.TryGetValue(folder, out var used) ? used : new SortedSet<string>();
 
+    /// <summary>
+    /// Every use that breaks <paramref name="bottomUp"/> (folders from the bottom; a folder may use only
+    /// those before it), as "A uses B, which is not below it", and every folder the order leaves out.
+    /// </summary>
+    public IReadOnlyList<string> AgainstOrder(IReadOnlyList<string> bottomUp)
+    {
+        var rank = bottomUp.Select((folder, i) => (folder, i)).ToDictionary(p => p.folder, p => p.i, StringComparer.Ordinal);
+        var problems = _uses.Keys.Where(folder => !rank.ContainsKey(folder)).Select(folder => $"{folder} is not in the order").ToList();
+        foreach (var (folder, used) in _uses.Where(kv => rank.ContainsKey(kv.Key)))
+        {
+            problems.AddRange(used.Where(b => !rank.TryGetValue(b, out int r) || r >= rank[folder]).Select(b => $"{folder} uses {b}, which is not below it"));
+        }
+
+        return problems.Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Pairs of folders that use each other, each written "A&lt;-&gt;B" with A before B.</summary>
     public IReadOnlyList<string> MutualPairs() =>
         _uses.SelectMany(a => a.Value.Where(b => string.CompareOrdinal(a.Key, b) < 0 && Uses(b).Contains(a.Key)).Select(b => $"{a.Key}<->{b}"))

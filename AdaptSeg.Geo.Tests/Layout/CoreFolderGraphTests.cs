@@ -14,6 +14,36 @@ public sealed class CoreFolderGraphTests
         Assert.Empty(graph.Cycles());
     }
 
+    /// <summary>
+    /// Core's folders from the bottom up (../shared/STYLE.md, README "Layout"): a folder may use only the
+    /// folders before it. Config holds plain records and their checks (no GDAL), so it sits below Raster;
+    /// Evaluation is below Training so that training may score; a benchmark plugs its batch source into
+    /// Training, which knows none; Experiments train, predict and score, on top.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Order =
+        ["Runtime", "Config", "Raster", "Tiling", "Data", "Models", "Visualisation", "Evaluation", "Inference", "Training", "Benchmarks", "Experiments"];
+
+    [Fact]
+    public void Core_FolderDependencies_FollowTheLayerOrder()
+    {
+        var graph = CoreFolderGraph.Read(Path.Combine(TestPaths.RepoRoot, "AdaptSeg.Geo.Core"));
+
+        Assert.Empty(graph.AgainstOrder(Order));
+    }
+
+    [Fact]
+    public void AgainstOrder_FolderUsingOneAboveIt_ReportsTheUseAndUnlistedFolders()
+    {
+        using var temp = new TempDirectory();
+        Write(temp, "Low/L.cs", "namespace AdaptSeg.Geo.Low;\npublic sealed class L { High.H? h; }");
+        Write(temp, "High/H.cs", "namespace AdaptSeg.Geo.High;\npublic sealed class H { Low.L? l; }");
+        Write(temp, "Stray/S.cs", "namespace AdaptSeg.Geo.Stray;\npublic sealed class S { }");
+
+        var graph = CoreFolderGraph.Read(temp.Path);
+
+        Assert.Equal(["Low uses High, which is not below it", "Stray is not in the order"], graph.AgainstOrder(["Low", "High"]));
+    }
+
     [Fact]
     public void Cycles_ThreeFoldersInARing_ReportsTheRingOnceFromItsSmallestFolder()
     {

@@ -18,7 +18,7 @@ public sealed class OutputGuardTests
         var e = Assert.Throws<UnsafePathException>(() => OutputGuard.Check([("--input", input)], [("--output", temp.File("link.tif"))], overwrite: true));
         Assert.Contains("is the input --input", e.Message);
         Assert.Contains("through a link", e.Message);
-        Assert.Contains("not even with --overwrite", e.Message);
+        Assert.Contains("not even when overwriting is allowed", e.Message);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class OutputGuardTests
         var same = Assert.Throws<UnsafePathException>(() => OutputGuard.Check([], [("--output", temp.File("a.tif")), ("--probabilities", temp.File("./a.tif"))], overwrite: true));
         Assert.Contains("name the same file", same.Message);
         var exists = Assert.Throws<UnsafePathException>(() => OutputGuard.Check([], [("--output", existing)], overwrite: false));
-        Assert.Contains("add --overwrite", exists.Message);
+        Assert.Contains("allow replacing it (Overwrite)", exists.Message);
         OutputGuard.Check([("--input", temp.File("in.tif"))], [("--output", existing)], overwrite: true);
     }
 

@@ -13,7 +13,7 @@ internal sealed class ZipEntryReader : IDisposable
     private readonly CheckpointBudget budget;
     private readonly Stream inner;
     private readonly byte[] scratch = new byte[1];
-    private uint crc;
+    private readonly System.IO.Hashing.Crc32 crc = new();
     private long read;
     private bool verified;
 
@@ -86,9 +86,9 @@ internal sealed class ZipEntryReader : IDisposable
             throw Damaged($"it holds {read} bytes but declares {Length}");
         }
 
-        if (crc != entry.Crc32)
+        if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
         {
-            throw Damaged($"its CRC-32 is {crc:x8} but the archive records {entry.Crc32:x8}");
+            throw Damaged($"its CRC-32 is {crc.GetCurrentHashAsUInt32():x8} but the archive records {entry.Crc32:x8}");
         }
 
         verified = true;
@@ -121,7 +121,7 @@ internal sealed class ZipEntryReader : IDisposable
             throw Damaged($"its data cannot be decompressed ({e.Message})", e);
         }
 
-        crc = Crc32.Append(crc, destination[..n]);
+        crc.Append(destination[..n]);
         read += n;
         budget.ChargeBytes(n);
         return n;

@@ -30,7 +30,7 @@ public static class OnnxModelExport
 
         string output = Path.GetFullPath(request.OutputPath);
         // By file identity (links included): the .onnx is never the model it is exported from.
-        OutputGuard.Check([("--checkpoint", request.CheckpointPath)], [("--output", request.OutputPath)], request.Overwrite);
+        OutputGuard.Check([("OnnxExportRequest.CheckpointPath", request.CheckpointPath)], [("OnnxExportRequest.OutputPath", request.OutputPath)], request.Overwrite, "OnnxExportRequest.Overwrite");
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
         var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);

@@ -141,14 +141,9 @@ public sealed class DeepLabOnnxExporterTests
         Assert.DoesNotContain(model.Graph.Initializer, t => t.Name == "layer6.conv2d_list.2.weight");
     }
 
-    [Fact]
+    [CpuOnlyOnnxRuntimeFact]
     public void OnnxTilePredictor_CudaInTheCpuBuild_RefusedWithTheBuildSwitch()
     {
-        if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
-        {
-            return; // the GPU build (-p:OnnxRuntimeBackend=gpu): CUDA is there to be used
-        }
-
         using var network = FormulaNetwork();
         var e = Assert.Throws<AdaptSeg.Geo.Runtime.DeviceUnavailableException>(() =>
             OnnxTilePredictor.FromNetwork(network, new BandStatistics([1, 2, 3], [1, 1, 1]), device: "cuda"));

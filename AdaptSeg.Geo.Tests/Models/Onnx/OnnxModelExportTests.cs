@@ -117,7 +117,7 @@ public sealed class OnnxModelExportTests
         string output = temp.File("model.onnx");
         File.WriteAllText(output, "keep me");
         var e = Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output }));
-        Assert.Contains("--overwrite", e.Message);
+        Assert.Contains("OnnxExportRequest.Overwrite", e.Message); // the library names its own option; the CLI shows --overwrite
         Assert.Equal("keep me", File.ReadAllText(output));
         byte[] model = File.ReadAllBytes(checkpoint);
         Assert.Throws<AdaptSeg.Geo.Raster.UnsafePathException>(() => OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = checkpoint, Overwrite = true }));

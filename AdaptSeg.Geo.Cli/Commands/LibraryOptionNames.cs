@@ -1,0 +1,63 @@
+namespace AdaptSeg.Geo.Cli.Commands;
+
+/// <summary>
+/// The library names its options in messages as <c>Type.Property</c> (<c>PredictionRequest.MaskPath</c>); the
+/// command line shows the flag the user typed instead (<c>--output</c>). One table for every verb: the
+/// names are qualified by their request type, so they cannot collide.
+/// </summary>
+internal static class LibraryOptionNames
+{
+    private static readonly (string Library, string Flag)[] Names =
+    [
+        ("the QGIS style of PredictionRequest.MaskPath", "the QGIS style of --output"),
+        ("the QGIS style of PseudoLabelOptions.OutputPath", "the QGIS style of --output"),
+        ("PredictionRequest.InputPath", "--input"),
+        ("PredictionRequest.ModelPath", "--checkpoint"),
+        ("PredictionRequest.MaskPath", "--output"),
+        ("PredictionRequest.ProbabilityPath", "--probabilities"),
+        ("PredictionRequest.VectorPath", "--vectors"),
+        ("PredictionRequest.Overwrite", "--overwrite"),
+        ("StitchOptions.TileSize", "--tile-size"),
+        ("StitchOptions.Overlap", "--overlap"),
+        ("StitchOptions.BatchSize", "--batch-size"),
+        ("SceneListRequest.Inputs", "--inputs"),
+        ("SceneListRequest.SkipExisting", "--skip-existing"),
+        ("SceneListRequest.Overwrite", "--overwrite"),
+        ("MosaicRequest.OutputPath", "--output"),
+        ("MosaicRequest.ProbabilityPath", "--probabilities"),
+        ("MosaicRequest.VectorPath", "--vectors"),
+        ("MosaicRequest.Overwrite", "--overwrite"),
+        ("RasterEvaluationOptions.PredictionPath", "--prediction"),
+        ("RasterEvaluationOptions.ReferencePath", "--reference"),
+        ("RasterEvaluationOptions.ReportPath", "--json"),
+        ("RasterEvaluationOptions.PlotPath", "--plot"),
+        ("RasterEvaluationOptions.Overwrite", "--overwrite"),
+        ("OnnxExportRequest.CheckpointPath", "--checkpoint"),
+        ("OnnxExportRequest.OutputPath", "--output"),
+        ("OnnxExportRequest.Overwrite", "--overwrite"),
+        ("PseudoLabelOptions.Checkpoints", "--checkpoint"),
+        ("PseudoLabelOptions.InputPath", "--input"),
+        ("PseudoLabelOptions.OutputPath", "--output"),
+        ("PseudoLabelOptions.Overwrite", "--overwrite"),
+        ("PreparationOptions.ConfigPath", "--config"),
+        ("PreparationOptions.OutputFolder", "--out"),
+        ("PreparationOptions.Overwrite", "--overwrite"),
+        ("TrainingRunRequest.ConfigPath", "--config"),
+        ("TrainingRunRequest.Resume", "--resume"),
+        ("TrainingRunRequest.Restart", "--restart"),
+        ("CityscapesEvaluationOptions.OutputDirectory", "--out"),
+        ("LoveDaEvaluationRequest.ModelPath", "--checkpoint"),
+        ("LoveDaEvaluationRequest.OutputDirectory", "--out"),
+    ];
+
+    /// <summary><paramref name="message"/> with every library option name replaced by its flag.</summary>
+    public static string Apply(string message)
+    {
+        foreach (var (library, flag) in Names)
+        {
+            message = message.Replace(library, flag, StringComparison.Ordinal);
+        }
+
+        return message;
+    }
+}
