@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Runtime;
 using AdaptSeg.Geo.Training;
@@ -24,6 +25,9 @@ internal static class BenchTrainCommand
 
     private static readonly Option<int> Depth = new("--depth") { Description = "ResNet depth: 101 (the paper) or 50.", DefaultValueFactory = _ => 101 };
     private static readonly Option<int?> Width = new("--width") { Description = "Stem width (the paper: 64); smaller for quick CPU runs." };
+    private static readonly Option<string> Backbone = new("--backbone") { Description = "deeplabv2-resnet (the paper) or torchvision-resnet (docs/model.md).", DefaultValueFactory = _ => "deeplabv2-resnet" };
+    private static readonly Option<int> OutputStride = new("--output-stride") { Description = "8 (the paper), or 16 with torchvision-resnet.", DefaultValueFactory = _ => 8 };
+    private static readonly Option<bool> TrainableBatchNorm = new("--trainable-batch-norm") { Description = "Train the batch-norm scales and shifts too (model.trainableBatchNorm)." };
     private static readonly Option<double> Scale = new("--scale") { Description = "Scale both image sizes (e.g. 0.25 for a quick CPU run).", DefaultValueFactory = _ => 1.0 };
     private static readonly Option<int> Iterations = new("--iterations") { Description = "Timed iterations.", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> Warmup = new("--warmup") { Description = "Untimed iterations first.", DefaultValueFactory = _ => 3 };
@@ -35,7 +39,7 @@ internal static class BenchTrainCommand
     {
         var command = new Command("train", "Time full adversarial training iterations on synthetic tensors and print ms per iteration, images per second and peak memory.")
         {
-            Preset, Depth, Width, Scale, CommonOptions.Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
+            Preset, Depth, Width, Backbone, OutputStride, TrainableBatchNorm, Scale, CommonOptions.Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -76,7 +80,23 @@ internal static class BenchTrainCommand
         }
 
         torch.manual_seed(1234);
-        var options = new DeepLabOptions { Width = parse.GetValue(Width) ?? 64 };
+        var options = new DeepLabOptions
+        {
+            Width = parse.GetValue(Width) ?? 64,
+            Backbone = parse.GetValue(Backbone)!.Trim().ToLowerInvariant() switch
+            {
+                "deeplabv2-resnet" => BackboneKind.DeepLabV2ResNet,
+                "torchvision-resnet" => BackboneKind.TorchvisionResNet,
+                var other => throw new ArgumentException($"--backbone '{other}' is not known; use deeplabv2-resnet or torchvision-resnet."),
+            },
+            OutputStride = parse.GetValue(OutputStride),
+            TrainableBatchNorm = parse.GetValue(TrainableBatchNorm),
+        };
+        if (options.OutputStride is not (8 or 16) || (options.OutputStride == 16 && options.Backbone == BackboneKind.DeepLabV2ResNet))
+        {
+            throw new ArgumentException($"--output-stride {options.OutputStride} is not available: use 8, or 16 with --backbone torchvision-resnet.");
+        }
+
         using var network = new DeepLabMulti(classes, 3, DeepLabMulti.BlocksForDepth(parse.GetValue(Depth)), options);
         using var d1 = new FcDiscriminator(classes);
         using var d2 = new FcDiscriminator(classes);
@@ -90,7 +110,8 @@ internal static class BenchTrainCommand
         using var labels = torch.randint(0, classes, [batch, sourceH, sourceW], dtype: ScalarType.Int64, device: device);
         using var target = Input(batch, targetH, targetW, dtype, device, parse.GetValue(ChannelsLast));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"adversarial iteration: ResNet-{parse.GetValue(Depth)} width {options.Width}, {classes} classes, batch {batch}, source {sourceW}x{sourceH}, target {targetW}x{targetH}, {dtype} on {device}" +
+            $"adversarial iteration: {(options.Backbone == BackboneKind.TorchvisionResNet ? $"torchvision ResNet-{parse.GetValue(Depth)} (output stride {options.OutputStride})" : $"ResNet-{parse.GetValue(Depth)}")}" +
+            $"{(options.TrainableBatchNorm ? " with trainable batch norm" : "")} width {options.Width}, {classes} classes, batch {batch}, source {sourceW}x{sourceH}, target {targetW}x{targetH}, {dtype} on {device}" +
             $"{(parse.GetValue(ChannelsLast) ? ", channels-last" : "")}{(parse.GetValue(CudnnBenchmark) ? ", cuDNN benchmark" : "")}"));
 
         var times = new List<double>();

@@ -24,6 +24,8 @@ internal sealed class CompareCommand
     /// <summary>The rows of --quick.</summary>
     internal static readonly IReadOnlyList<string> QuickRows = [ComparisonOptions.SourceOnly, "adaptsegnet", "advent+minent", "fda", ComparisonOptions.SelfTraining];
 
+    private static readonly Option<string[]> Set = TrainCommand.SetOption();
+
     private static readonly Option<string?> Config = new("--config", "-c")
     {
         Description = "Experiment file whose hyperparameters every row uses (default: sample-configs/landcover-demo.json, the light network).",
@@ -80,7 +82,7 @@ internal sealed class CompareCommand
             "(\"no significant difference\" where they contain 0), and each row's class shares on the target beside source-only's " +
             "(moves over 10 points flagged), as Markdown tables with a summary, JSON and a PNG chart.")
         {
-            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, CommonOptions.Device, Quick, Repository,
+            Config, Prepared, Out, Rows, Seeds, Iterations, TileSize, CommonOptions.Device, Quick, Repository, Set,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -102,6 +104,8 @@ internal sealed class CompareCommand
         string? repository = null;
         string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
             : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), SampleData.Experiment);
+        IReadOnlyList<ConfigOverride> sets = TrainCommand.ParseSets(parse, Set);
+        _ = JsonConfigReader.Read<ExperimentConfig>(config, sets); // a bad file or --set fails before anything is prepared or trained
         string prepared;
         if (parse.GetValue(Prepared) is { } p)
         {
@@ -129,6 +133,7 @@ internal sealed class CompareCommand
             Iterations = parse.GetValue(Iterations) ?? (quick ? 10 : null),
             TileSize = parse.GetValue(TileSize) ?? (quick ? 64 : null),
             Device = parse.GetValue(CommonOptions.Device)!,
+            Set = sets,
         };
         o.WriteLine($"Comparing {rows.Count} rows x {seeds.Count} seeds: {string.Join(", ", rows)}; seeds {string.Join(", ", seeds)}");
         var progressBar = ConsoleProgressBar.ForStandardError(parse.Err(), "compare    ");

@@ -57,15 +57,20 @@ internal sealed class ExportCommand
         Description = "Replace the output if it exists (otherwise that is an error).",
     };
 
+    private static readonly Option<bool> NoStac = new("--no-stac")
+    {
+        Description = "Do not write the STAC Item with the machine-learning-model (MLM) extension beside the model (<output>.stac.json).",
+    };
+
     public static Command Create()
     {
         var onnx = new Command("onnx",
             "Write the DeepLab-v2 network as ONNX (IR 8): batch norm folded into the convolutions, bilinear upsampling (align_corners) " +
             "to the input size and softmax inside, so each output is class probabilities. Input 'input': batch x bands x H x W, normalised " +
-            "(raw - mean) / std. Metadata for QGIS Deepness (model_type, class_names, tiles_size, tiles_overlap, standardization_mean/std) " +
-            "and adaptseg (raw band statistics). See docs/onnx.md.")
+            "(raw - mean) / std. Metadata for QGIS Deepness (model_type, class_names, seg_thresh, seg_small_segment, tiles_size, tiles_overlap, " +
+            "standardization_mean/std) and adaptseg (raw band statistics); a STAC Item with the MLM extension beside it. See docs/onnx.md.")
         {
-            Checkpoint, Output, Heads, Opset, TileSize, DynamicSize, Overlap, SourceStatistics, Overwrite,
+            Checkpoint, Output, Heads, Opset, TileSize, DynamicSize, Overlap, SourceStatistics, Overwrite, NoStac,
         };
         onnx.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t), "cancelled; no output was written.")));
         return new Command("export", "Export a trained model for other tools: onnx (ONNX Runtime, QGIS Deepness).") { onnx };
@@ -98,6 +103,7 @@ internal sealed class ExportCommand
             OverlapPercent = overlap,
             UseSourceStatistics = parse.GetValue(SourceStatistics),
             Overwrite = parse.GetValue(Overwrite),
+            StacItem = !parse.GetValue(NoStac),
         }, cancellationToken);
 
         TextWriter o = parse.Out();
@@ -112,6 +118,11 @@ internal sealed class ExportCommand
         if (summary.ResolutionNote is not null)
         {
             o.WriteLine($"note      {summary.ResolutionNote}");
+        }
+
+        if (summary.StacItemPath is not null)
+        {
+            o.WriteLine($"stac      {summary.StacItemPath} (STAC Item, MLM extension)");
         }
 
         return ExitCodes.Success;

@@ -12,6 +12,7 @@ internal static class LibraryOptionNames
         ("the QGIS style of PredictionRequest.MaskPath", "the QGIS style of --output"),
         ("the QGIS style of PseudoLabelOptions.OutputPath", "the QGIS style of --output"),
         ("PredictionRequest.InputPath", "--input"),
+        ("PredictionRequest.StacSource", "--input"),
         ("PredictionRequest.ModelPath", "--checkpoint"),
         ("PredictionRequest.MaskPath", "--output"),
         ("PredictionRequest.ProbabilityPath", "--probabilities"),

@@ -14,7 +14,7 @@ internal sealed class ModelCommand
 {
     private static readonly Argument<FileInfo> CheckpointPath = new("checkpoint")
     {
-        Description = "A PyTorch .pth checkpoint (zip format of torch.save since 1.6, or the legacy format of the AdaptSegNet releases).",
+        Description = "A PyTorch .pth checkpoint (zip format of torch.save since 1.6, or the legacy format of the AdaptSegNet releases), or a .safetensors file.",
     };
 
     private static readonly Option<string?> LimitsOption = new("--checkpoint-limits")
@@ -26,7 +26,8 @@ internal sealed class ModelCommand
     public static Command Create()
     {
         var info = new Command("info", "Describe a checkpoint without loading it into a model: format, tensor and parameter counts, the network it holds, " +
-            "the class count from its head shapes, and its metadata. Refuses files that reference Python code (read like torch.load(weights_only=True)). " +
+            "the class count from its head shapes, its ResNet backbone (family, depth, band count, keys per module), and its metadata. " +
+            "Refuses files that reference Python code (read like torch.load(weights_only=True)). " +
             "Exit 2 when the file is not a readable checkpoint.")
         {
             CheckpointPath,
@@ -34,7 +35,7 @@ internal sealed class ModelCommand
         };
         info.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, _ => RunInfo(parse))));
 
-        return new Command("model", "Inspect model checkpoints (.pth).")
+        return new Command("model", "Inspect model checkpoints (.pth, .safetensors).")
         {
             info,
         };
@@ -73,7 +74,12 @@ internal sealed class ModelCommand
     private static void Print(BoundedWriter o, CheckpointSummary s)
     {
         o.WriteLine($"file          {s.Path}");
-        o.WriteLine($"format        {(s.Format == CheckpointFormat.Zip ? "zip (torch.save, PyTorch 1.6 or later)" : "legacy (torch.save before PyTorch 1.6)")}");
+        o.WriteLine($"format        {s.Format switch
+        {
+            CheckpointFormat.Zip => "zip (torch.save, PyTorch 1.6 or later)",
+            CheckpointFormat.Legacy => "legacy (torch.save before PyTorch 1.6)",
+            _ => "safetensors (JSON header and raw tensors)",
+        }}");
         o.WriteLine($"top level     {s.TopLevelKeys.Count} key(s){(s.StateDictKey is null && s.HasStateDict ? " (the state dict itself)" : ": " + Shorten(s.TopLevelKeys))}");
         if (!s.HasStateDict)
         {
@@ -93,6 +99,7 @@ internal sealed class ModelCommand
         o.WriteLine($"tensors       {s.TensorCount} in the whole file");
         o.WriteLine($"network       {s.Kind}");
         o.WriteLine($"classes       {(s.NumClasses is { } n ? $"{n} (from {s.ClassesFrom})" : "unknown")}");
+        PrintBackbone(o, s);
         if (s.HeadShapes.Count > 0)
         {
             o.WriteLine("heads");
@@ -115,6 +122,26 @@ internal sealed class ModelCommand
                 o.WriteLine($"  ... and {s.MetadataCount - s.Metadata.Count} more entries not shown");
             }
         }
+    }
+
+    private static void PrintBackbone(BoundedWriter o, CheckpointSummary s)
+    {
+        if (s.BackboneProblem is { } problem)
+        {
+            o.WriteLine($"backbone      not told: {problem}");
+            return;
+        }
+
+        if (s.Backbone is not { Prefix: { } prefix } b)
+        {
+            return;
+        }
+
+        o.WriteLine($"backbone      {b.Family}{(prefix.Length == 0 ? "" : $"; keys under '{prefix}'")}");
+        string blocks = $"blocks [{string.Join(", ", b.BlocksPerStage)}]";
+        o.WriteLine($"depth         {(b.Depth is int depth ? $"ResNet-{depth} ({blocks})" : b.BlocksPerStage.All(n => n == 0) ? "unknown (no stage layer1..layer4 in the file)" : $"unknown ({blocks}: a partial or unusual backbone)")}");
+        o.WriteLine($"bands         {b.Bands} (input channels of conv1)");
+        o.WriteLine($"keys          {b.DescribeKeys()}");
     }
 
     /// <summary>Keys joined by commas, cut at 200 characters without joining the rest.</summary>

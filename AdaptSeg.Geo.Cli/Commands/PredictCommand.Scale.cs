@@ -17,7 +17,7 @@ internal sealed partial class PredictCommand
     {
         Description = "Predict one shard: K/N (K from 0 to N-1) predicts the K-th block of tile rows (plus the overlapping tiles above it) and writes " +
             "<output stem>.shard-K-of-N.tif with a manifest .json next to it; 'adaptseg mosaic' joins them into a mask equal to a single run's. " +
-            "'auto' takes K from SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN, divided by SLURM_ARRAY_TASK_STEP) or JOB_COMPLETION_INDEX, with N from --shards. " +
+            "'auto' takes K from SLURM_ARRAY_TASK_ID (submit --array=0-(N-1); re-run a failed shard with --array=K) or JOB_COMPLETION_INDEX, with N from --shards. " +
             "With --inputs the scene list is split instead: scene i belongs to shard i mod N.",
     };
 
@@ -45,8 +45,21 @@ internal sealed partial class PredictCommand
 
     private static readonly Option<string?> StacAssets = new("--stac-assets")
     {
-        Description = "When --input is a STAC Item (.json file or URL): the assets to read as bands, in the model's band order (for example red,nir,green); " +
-            "all are read on the first asset's grid, the others resampled bilinearly.",
+        Description = "When --input is a STAC Item (a .json file or URL, or an Item URL without .json such as a STAC API item endpoint): the bands to read, " +
+            "in the model's band order (for example red,nir,green), each an asset key or a band's common name (eo:bands / bands, so Earth Search, " +
+            "Planetary Computer and Landsat Collection 2 items all answer red,nir,green); all are read on the first one's grid, the others resampled bilinearly.",
+    };
+
+    private static readonly Option<string> StacValuesOption = new("--stac-values")
+    {
+        Description = "With a STAC Item: 'physical' (default) applies each band's raster:bands scale and offset (raw x scale + offset, float32), " +
+            "'raw' reads the stored values; the Item's nodata applies to both. Use the units the model was trained on.",
+        DefaultValueFactory = _ => "physical",
+    };
+
+    private static readonly Option<bool> NoStac = new("--no-stac")
+    {
+        Description = "Do not write the STAC Item beside the mask (<mask>.stac.json: projection, classes, label extension, a derived_from link to the input).",
     };
 
     private static void AddScaleOptions(Command command)
@@ -57,6 +70,8 @@ internal sealed partial class PredictCommand
         command.Add(MaskName);
         command.Add(SkipExisting);
         command.Add(StacAssets);
+        command.Add(StacValuesOption);
+        command.Add(NoStac);
     }
 
     /// <summary>The shard asked for, or null. The environment is read only with <c>--shard auto</c>.</summary>
@@ -82,22 +97,29 @@ internal sealed partial class PredictCommand
     }
 
     /// <summary>
-    /// The raster GDAL opens for <paramref name="input"/>: a STAC Item becomes a VRT of its assets;
-    /// remote paths (/vsicurl/, /vsis3/, ...) are handed to GDAL as they are, which reports its own error.
+    /// The raster GDAL opens for <paramref name="input"/>: a STAC Item (by name or, for a URL or file,
+    /// by content) becomes a VRT of its bands; remote paths (/vsicurl/, /vsis3/, ...) are handed to
+    /// GDAL as they are, which reports its own error. Also says whether the input was an Item.
     /// </summary>
-    private static string ResolveInput(ParseResult parse, string input, CancellationToken cancellationToken)
+    private static (string Path, bool IsItem) ResolveInput(ParseResult parse, string input, CancellationToken cancellationToken)
     {
         string? assets = parse.GetValue(StacAssets);
-        if (StacItemRaster.IsStacItem(input))
+        StacValues values = parse.GetValue(StacValuesOption)!.Trim().ToLowerInvariant() switch
+        {
+            "physical" => StacValues.Physical,
+            "raw" => StacValues.Raw,
+            var other => throw new ArgumentException($"--stac-values '{other}' is not known; use physical or raw."),
+        };
+        if (StacItemRaster.IsStacItem(input, cancellationToken))
         {
             return assets is null
-                ? throw new ArgumentException($"--input '{input}' is a STAC Item; name the assets to use as bands with --stac-assets (for example red,nir,green).")
-                : StacItemRaster.BuildVrt(input, CommandArguments.ParseNames(assets, "--stac-assets"), cancellationToken);
+                ? throw new ArgumentException($"--input '{input}' is a STAC Item; name the bands to use with --stac-assets (for example red,nir,green).")
+                : (StacItemRaster.BuildVrt(input, CommandArguments.ParseNames(assets, "--stac-assets"), values, cancellationToken), true);
         }
 
         if (assets is not null)
         {
-            throw new ArgumentException($"--stac-assets needs a STAC Item (.json) as --input; '{input}' is not one.");
+            throw new ArgumentException($"--stac-assets needs a STAC Item as --input (a .json file or URL, or an Item URL); '{input}' is not one.");
         }
 
         if (!SceneListPrediction.IsRemote(input) && !File.Exists(input))
@@ -105,7 +127,7 @@ internal sealed partial class PredictCommand
             throw new FileNotFoundException($"The input raster '{input}' does not exist. Check --input.", input);
         }
 
-        return input;
+        return (input, false);
     }
 
     private const string ScenesCancelled = "cancelled; masks already finished are kept, the one in progress was removed. Re-run with --skip-existing to finish.";

@@ -145,6 +145,11 @@ internal sealed partial class PredictCommand
                 o.WriteLine($"polygons      {summary.VectorPath} (layer '{ClassPolygonizer.LayerName}')");
             }
 
+            if (request.StacItem && request.Shard is null)
+            {
+                o.WriteLine($"STAC Item     {PredictionStacItem.PathFor(summary.MaskPath)}");
+            }
+
             return ExitCodes.Success;
         }
         finally
@@ -166,10 +171,12 @@ internal sealed partial class PredictCommand
     private static PredictionRequest BuildRequest(ParseResult parse, TextWriter err, string input, string output, bool checkInput)
     {
         ShardAssignment? shard = ParseShard(parse);
+        string asGiven = input;
+        bool isItem = false;
         if (checkInput)
         {
             OutputGuard.ThrowIfNotUtf8("--input", input);
-            input = ResolveInput(parse, input, CancellationToken.None);
+            (input, isItem) = ResolveInput(parse, input, CancellationToken.None);
         }
 
         StitchOptions stitch = StitchOptionGroup.Parse(parse);
@@ -207,6 +214,9 @@ internal sealed partial class PredictCommand
             VectorOptions = polygons,
             Shard = shard,
             Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
+            StacItem = !parse.GetValue(NoStac),
+            StacSource = checkInput ? asGiven : null,
+            StacSourceIsItem = isItem,
         };
     }
 

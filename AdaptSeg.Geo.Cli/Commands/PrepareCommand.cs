@@ -68,7 +68,13 @@ internal sealed class PrepareCommand
         {
             o.WriteLine($"{(d == dataset.Source ? "source" : "target"),-10} {d.Name}: {string.Join(", ", d.Scenes.Select(s => $"{s.Name} {s.Width}x{s.Height}"))}; " +
                 $"mean [{string.Join(", ", d.Statistics.Mean.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}] " +
-                $"std [{string.Join(", ", d.Statistics.Std.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}]{(d.LabelsForEvaluationOnly && d.Scenes.Any(s => s.LabelPath is not null) ? "; labels for evaluation only" : "")}");
+                $"std [{string.Join(", ", d.Statistics.Std.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}]{(d.LabelsForEvaluationOnly && d.Scenes.Any(s => s.LabelPath is not null) ? "; labels for evaluation only" : "")}; " +
+                $"bands {(d.BandNames is { } names ? string.Join(", ", names) : "unknown")}");
+        }
+
+        foreach (string note in dataset.BandNameNotes())
+        {
+            o.WriteLine($"note       {note}");
         }
 
         o.WriteLine($"tiles      {dataset.TileIndexPath}");

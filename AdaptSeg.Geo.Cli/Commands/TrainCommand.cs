@@ -25,7 +25,7 @@ internal sealed class TrainCommand
 
     private static readonly Option<bool> Restart = new("--restart")
     {
-        Description = "Start over in a run folder that already holds a run: the old run (checkpoints/, log.jsonl, losses.png, model.pth, config.json) is moved aside to '<folder>.previous-<date>-<time>', never deleted.",
+        Description = "Start over in a run folder that already holds a run: the old run (checkpoints/, log.jsonl, losses.png, quicklook.png, TensorBoard event files, model.pth, config.json) is moved aside to '<folder>.previous-<date>-<time>', never deleted.",
     };
 
     private static readonly Option<string?> Output = new("--output", "-o")
@@ -61,13 +61,29 @@ internal sealed class TrainCommand
             " (see docs/training.md). Not with --mode source-only.",
     };
 
+    /// <summary>Shared with <c>compare</c>: <c>--set key.path=value</c>, repeatable.</summary>
+    internal static Option<string[]> SetOption() => new("--set")
+    {
+        Description = "Override one key of the experiment file: --set training.learningRate=1e-3 --set training.lambdaAdv=[0.0002,0.001]. " +
+            "A dot path as the file spells its keys (camelCase; a number indexes an array) and a JSON value (a word that is not JSON is a string). " +
+            "Repeatable; checked exactly as the file is, and recorded in the run's config.json.",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The <c>--set</c> values, parsed.</summary>
+    internal static IReadOnlyList<ConfigOverride> ParseSets(ParseResult parse, Option<string[]> option) =>
+        (parse.GetValue(option) ?? []).Select(ConfigOverride.Parse).ToList();
+
+    private static readonly Option<string[]> Set = SetOption();
+
     public static Command Create()
     {
         var command = new Command("train", "Train the DeepLab-v2 multi-level network on prepared source tiles (labelled) and target tiles " +
             "(unlabelled), with output-space adversarial adaptation (or source-only). Writes atomic checkpoints, a per-iteration log, " +
             "a loss plot and the final model.pth; Ctrl+C saves a checkpoint, --resume continues exactly.")
         {
-            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode, Method,
+            ConfigFile, Resume, Restart, Output, Device, Iterations, Mode, Method, Set,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -93,7 +109,8 @@ internal sealed class TrainCommand
             throw new ArgumentException($"--method '{method}' is not a preset; use one of {string.Join(", ", AdaptationPresets.Names)}.");
         }
 
-        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart));
+        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart),
+            ParseSets(parse, Set));
         return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 }
@@ -108,9 +125,10 @@ internal static class TrainRunner
 
     public sealed record Result(bool Cancelled, string ModelPath, string RunFolder, TimeSpan Elapsed, double LoaderWaitFraction, StepLosses? LastLosses);
 
-    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false)
+    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false,
+        IReadOnlyList<ConfigOverride>? sets = null)
     {
-        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath) with { DataSources = BenchmarkBatchSources.All, Overrides = overrides, Resume = resume, Restart = restart });
+        using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath, sets ?? []) with { DataSources = BenchmarkBatchSources.All, Overrides = overrides, Resume = resume, Restart = restart });
         Experiment experiment = run.Experiment;
         string folder = experiment.RunOptions.RunFolder;
         if (resume)
@@ -128,11 +146,12 @@ internal static class TrainRunner
 
         var config = experiment.Config;
         output.WriteLine($"Training {Experiment.ModeName(config.Training.Mode)}{Describe(config.Training.AdaptationInForce())}: " +
+            $"{(config.Model.Backbone == BackboneKind.TorchvisionResNet ? $"torchvision ResNet (output stride {config.Model.OutputStride}), " : "")}" +
             $"blocks [{string.Join(",", experiment.Network.BlocksPerStage)}], {experiment.BandCount} bands, {config.Classes.Count} classes, " +
             $"tiles {config.Data.TileSize}px, batch {config.Training.BatchSize}x{config.Training.IterSize}, {config.Training.Iterations} iterations on {experiment.Device}");
         if (experiment.InitReport is not null)
         {
-            output.WriteLine(experiment.InitReport);
+            output.Write(experiment.InitReport.Describe());
         }
 
         var bar = ConsoleProgressBar.ForStandardError(error, $"{Experiment.ModeName(config.Training.Mode),-13}"[..11]);

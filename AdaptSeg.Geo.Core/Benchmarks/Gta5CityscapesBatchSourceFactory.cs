@@ -30,7 +30,8 @@ public sealed class Gta5CityscapesBatchSourceFactory : IBatchSourceFactory
             var cityscapes = new CityscapesDataset(ExperimentConfigValidator.Resolve(baseFolder, d.Cityscapes!), "train", null, requireLabels: false);
             var batches = new Gta5CityscapesBatchSource(gta5, cityscapes, config.Training.BatchSize, config.Training.IterSize, config.Training.Seed,
                 targetSize[0], targetSize[1], mirror: d.Flips);
-            return new TrainingData(batches, CityscapesLabels.ClassNames, "the Cityscapes trainIds", 3);
+            // The reference preprocessing swaps the images to B, G, R (ImagePreprocessing), as the Caffe-trained init expects.
+            return new TrainingData(batches, CityscapesLabels.ClassNames, "the Cityscapes trainIds", 3) { BandNames = ["blue", "green", "red"] };
         }
         catch (CityscapesDataException e)
         {

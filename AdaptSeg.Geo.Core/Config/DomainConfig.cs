@@ -8,4 +8,10 @@ public sealed record DomainConfig
 
     /// <summary>One or more scenes.</summary>
     public required IReadOnlyList<SceneConfig> Scenes { get; init; }
+
+    /// <summary>
+    /// Names of this domain's channels, one per band of its band maps, in order (STAC common names such as
+    /// red, nir, green, or your own); replaces the dataset's <see cref="PrepareConfig.BandNames"/> for this domain.
+    /// </summary>
+    public IReadOnlyList<string>? BandNames { get; init; }
 }

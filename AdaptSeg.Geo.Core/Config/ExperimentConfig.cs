@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AdaptSeg.Geo.Config;
 
 /// <summary>
@@ -75,8 +77,14 @@ public enum Normalisation
 /// <summary>Network settings.</summary>
 public sealed record ModelConfig
 {
+    /// <summary>deeplabv2-resnet (the paper's Caffe-style ResNet, the default) or torchvision-resnet (for torchvision, timm and torchgeo weights).</summary>
+    public BackboneKind Backbone { get; init; } = BackboneKind.DeepLabV2ResNet;
+
     /// <summary>ResNet depth: 101 (the paper) or 50.</summary>
     public int Depth { get; init; } = 101;
+
+    /// <summary>8 (the paper) or 16 (torchvision-resnet only: only layer4 dilated, as torchvision's replace_stride_with_dilation [F, F, T]).</summary>
+    public int OutputStride { get; init; } = 8;
 
     /// <summary>
     /// Bottleneck blocks per ResNet stage, overriding <see cref="Depth"/>: a lighter network for
@@ -87,14 +95,21 @@ public sealed record ModelConfig
     /// <summary>Stem width (the reference: 64); stages use 1x, 2x, 4x, 8x bottleneck channels. Smaller is lighter.</summary>
     public int Width { get; init; } = 64;
 
-    /// <summary>Initial weights (.pth), e.g. the DeepLab ImageNet/COCO init file (keys with 'Scale.' are mapped).</summary>
-    public string? Init { get; init; }
+    /// <summary>
+    /// Initial weights: a path, or { "path", "bands" } naming the file's conv1 channels (see <see cref="InitConfig"/>).
+    /// A model.pth from adaptseg train, or pretrained ResNet weights (.pth, .safetensors; key prefixes are found).
+    /// </summary>
+    [JsonConverter(typeof(InitConfigConverter))]
+    public InitConfig? Init { get; init; }
 
     /// <summary>Use all four ASPP branches (the reference sums only the first two).</summary>
     public bool AsppAllBranches { get; init; }
 
     /// <summary>Run BatchNorm on frozen statistics instead of batch statistics (the reference: false).</summary>
     public bool FreezeBatchNormStatistics { get; init; }
+
+    /// <summary>Train the batch-norm scales and shifts with the backbone (torchvision fine-tuning, the LoveDA code); the reference: false (frozen).</summary>
+    public bool TrainableBatchNorm { get; init; }
 
     /// <summary>Discriminator width (ndf).</summary>
     public int DiscriminatorWidth { get; init; } = 64;

@@ -81,9 +81,23 @@ public static class ExperimentConfigValidator
             p.Add($"$.model.width: {m.Width} must be between 4 and 256 (the reference: 64).");
         }
 
-        if (m.Init is not null && !File.Exists(Resolve(baseFolder, m.Init)))
+        if (m.Init is not null && !File.Exists(Resolve(baseFolder, m.Init.Path)))
         {
-            p.Add($"$.model.init: file '{Resolve(baseFolder, m.Init)}' does not exist.");
+            p.Add($"$.model.init: file '{Resolve(baseFolder, m.Init.Path)}' does not exist.");
+        }
+
+        if (m.Init?.Bands is { } initBands)
+        {
+            BandNameRules.Check(initBands, "$.model.init.bands", p);
+        }
+
+        if (m.OutputStride is not (8 or 16))
+        {
+            p.Add($"$.model.outputStride: {m.OutputStride} is not supported; use 8 (the paper) or 16 (torchvision-resnet only).");
+        }
+        else if (m.OutputStride == 16 && m.Backbone == BackboneKind.DeepLabV2ResNet)
+        {
+            p.Add("$.model.outputStride: 16 needs model.backbone \"torchvision-resnet\"; the DeepLab-v2 ResNet has output stride 8 only.");
         }
 
         if (m.DiscriminatorWidth is < 1 or > 1024)

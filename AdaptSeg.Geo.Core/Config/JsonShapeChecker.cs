@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace AdaptSeg.Geo.Config;
 
@@ -48,8 +49,10 @@ public static class JsonShapeChecker
         }
         else if (type.IsEnum)
         {
-            // Enums are written in kebab-case ("source-only"), as JsonConfigReader's converter reads them.
-            var names = Enum.GetNames(type).Select(n => JsonNamingPolicy.KebabCaseLower.ConvertName(n)).ToList();
+            // Enums are written in kebab-case ("source-only"), as JsonConfigReader's converter reads them, or by the name a member gives itself.
+            var names = type.GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Select(f => f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? JsonNamingPolicy.KebabCaseLower.ConvertName(f.Name))
+                .ToList();
             if (element.ValueKind != JsonValueKind.String || !names.Contains(element.GetString()!))
             {
                 problems.Add($"{path}: expected one of {string.Join(", ", names.Select(n => $"\"{n}\""))}, found {Describe(element)}.");
@@ -73,7 +76,13 @@ public static class JsonShapeChecker
                 }
             }
         }
-        else if (Expect(element, JsonValueKind.Object, path, "an object {...}", problems))
+        else if (element.ValueKind == JsonValueKind.String && type.GetCustomAttribute<JsonStringShorthandAttribute>() is not null)
+        {
+            // Any string is the shorthand: "init": "weights.pth" stands for "init": { "path": "weights.pth" }.
+        }
+        else if (Expect(element, JsonValueKind.Object, path, type.GetCustomAttribute<JsonStringShorthandAttribute>() is { } s
+            ? $"a string ({JsonNamingPolicy.CamelCase.ConvertName(s.Member)}) or an object {{...}}"
+            : "an object {...}", problems))
         {
             CheckObject(element, type, path, problems);
         }

@@ -9,8 +9,19 @@ public sealed record PrepareConfig
     /// <summary>Class names; label value i is class i, 255 is ignore.</summary>
     public required IReadOnlyList<string> Classes { get; init; }
 
-    /// <summary>Optional names of the channels (for example red, nir, green), one per band of the band maps.</summary>
+    /// <summary>
+    /// Optional names of the channels (for example red, nir, green), one per band of the band maps, for both
+    /// domains; a domain's own <see cref="DomainConfig.BandNames"/> replaces them. Unnamed bands stay unknown,
+    /// and a pretrained model.init then maps its channels onto them by position.
+    /// </summary>
     public IReadOnlyList<string>? BandNames { get; init; }
+
+    /// <summary>The names of <paramref name="domain"/>'s channels: its own, else the dataset's, else null (unknown).</summary>
+    public IReadOnlyList<string>? BandNamesOf(DomainConfig domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        return domain.BandNames ?? BandNames;
+    }
 
     /// <summary>The common grid; by default the target's CRS and the coarser pixel size of all scenes.</summary>
     public GridConfig? Grid { get; init; }

@@ -151,9 +151,18 @@ public static partial class PrepareConfigReader
                 string.Join(", ", bandCounts.Select(b => $"{b.Path}.bands has {b.Count}")) + ". Fix the band lists (for example Landsat 3,4,2 and CBERS 1,2,3 for red, NIR, green).");
         }
 
-        if (config.BandNames is { } bandNames && bandCounts.Count > 0 && bandNames.Count != bandCounts[0].Count)
+        foreach (var (bandNames, at) in new[] { (config.BandNames, "$.bandNames"), (config.Source.BandNames, "$.source.bandNames"), (config.Target.BandNames, "$.target.bandNames") })
         {
-            problems.Add($"$.bandNames: {bandNames.Count} name(s) for {bandCounts[0].Count} channel(s); give one name per band of the band maps.");
+            if (bandNames is null)
+            {
+                continue;
+            }
+
+            BandNameRules.Check(bandNames, at, problems);
+            if (bandCounts.Count > 0 && bandNames.Count != bandCounts[0].Count)
+            {
+                problems.Add($"{at}: {bandNames.Count} name(s) for {bandCounts[0].Count} channel(s); give one name per band of the band maps.");
+            }
         }
 
         return problems;

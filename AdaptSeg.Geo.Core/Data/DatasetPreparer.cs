@@ -168,7 +168,7 @@ internal sealed partial class DatasetPreparer
             }
             var statistics = new StatisticsFile
             {
-                BandNames = config.BandNames,
+                BandNames = config.BandNamesOf(config.Source),
                 Note = "Per-band mean and population standard deviation over valid pixels (every band valid), per domain, in channel order.",
                 Source = Stats(config.Source),
                 Target = Stats(config.Target),
@@ -185,14 +185,14 @@ internal sealed partial class DatasetPreparer
                 Classes = config.Classes,
                 IgnoreLabel = GridWarper.IgnoreLabel,
                 BandCount = config.Source.Scenes[0].Bands.Count,
-                BandNames = config.BandNames,
+                BandNames = config.BandNamesOf(config.Source),
                 Grid = new ManifestGrid { CrsWkt = grid.CrsWkt, Epsg = epsg, PixelSize = grid.PixelSize },
                 TileSize = config.TileSize,
                 Statistics = PreparedManifest.StatisticsFileName,
                 TileIndex = PreparedManifest.TileIndexFileName,
                 Aoi = config.Aoi,
-                Source = new ManifestDomain { Name = config.Source.Name, LabelsUse = "training", Scenes = manifestScenes[config.Source.Name] },
-                Target = new ManifestDomain { Name = config.Target.Name, LabelsUse = "evaluation-only", Scenes = manifestScenes[config.Target.Name] },
+                Source = new ManifestDomain { Name = config.Source.Name, LabelsUse = "training", Scenes = manifestScenes[config.Source.Name], BandNames = config.BandNamesOf(config.Source) },
+                Target = new ManifestDomain { Name = config.Target.Name, LabelsUse = "evaluation-only", Scenes = manifestScenes[config.Target.Name], BandNames = config.BandNamesOf(config.Target) },
             };
             File.WriteAllText(System.IO.Path.Combine(temp, PreparedManifest.FileName), JsonSerializer.Serialize(manifest, PreparedManifest.Json));
             progress?.Report(new PrepareProgress("done", "", 1.0));

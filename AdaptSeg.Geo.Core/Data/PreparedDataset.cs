@@ -9,8 +9,36 @@ namespace AdaptSeg.Geo.Data;
 /// </summary>
 public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassNames, int BandCount, PreparedDomain Source, PreparedDomain Target, string CrsWkt, double PixelSize)
 {
-    /// <summary>Channel names (for example red, nir, green) when the config gave them.</summary>
+    /// <summary>Channel names of the source (for example red, nir, green), the network's input, when the config gave them.</summary>
     public IReadOnlyList<string>? BandNames { get; init; }
+
+    /// <summary>
+    /// What the user should know about the band names: a domain whose names are unknown (a pretrained
+    /// model.init then maps its channels by position), or a channel named differently in the two domains.
+    /// </summary>
+    public IReadOnlyList<string> BandNameNotes()
+    {
+        var notes = new List<string>();
+        foreach (PreparedDomain d in new[] { Source, Target }.Where(d => d.BandNames is null))
+        {
+            notes.Add($"the band names of domain '{d.Name}' are unknown: a pretrained model.init maps its conv1 channels onto them by position. " +
+                "Name them with bandNames in the prepare config (red, green, blue, nir, ...).");
+        }
+
+        if (Source.BandNames is { } source && Target.BandNames is { } target)
+        {
+            for (int i = 0; i < Math.Min(source.Count, target.Count); i++)
+            {
+                if (!string.Equals(source[i].Trim(), target[i].Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    notes.Add($"channel {i + 1} is '{source[i]}' in the source but '{target[i]}' in the target: the network takes them as one input; " +
+                        "check the band maps if they should be the same band.");
+                }
+            }
+        }
+
+        return notes;
+    }
 
     /// <summary>The tile size the tile index was made with.</summary>
     public int TileSize { get; init; }
@@ -44,13 +72,15 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
         Require(m.Classes.Count > 0, manifestPath, "lists no classes");
         Require(m.BandCount > 0, manifestPath, "has bandCount 0");
         Require(m.Grid.PixelSize > 0, manifestPath, "has a non-positive pixel size");
+        Require(new[] { m.BandNames, m.Source.BandNames, m.Target.BandNames }.All(n => n is null || n.Count == m.BandCount), manifestPath,
+            $"names a number of bands other than its bandCount {m.BandCount}");
         string statisticsPath = Resolve(root, m.Statistics, manifestPath);
         Require(File.Exists(statisticsPath), statisticsPath, "is missing");
         StatisticsFile stats = ReadJson<StatisticsFile>(statisticsPath);
 
         return new PreparedDataset(root, m.Classes, m.BandCount,
-            Domain(root, m.Source, stats.Source, m.BandCount, manifestPath, statisticsPath, evaluationOnly: false),
-            Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true),
+            Domain(root, m.Source, stats.Source, m.BandCount, manifestPath, statisticsPath, evaluationOnly: false) with { BandNames = m.Source.BandNames ?? m.BandNames },
+            Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true) with { BandNames = m.Target.BandNames ?? m.BandNames },
             m.Grid.CrsWkt, m.Grid.PixelSize)
         {
             BandNames = m.BandNames,

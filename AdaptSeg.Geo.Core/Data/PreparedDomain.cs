@@ -8,4 +8,7 @@ public sealed record PreparedDomain(string Name, IReadOnlyList<PreparedScene> Sc
     /// be used for training (the target is the unlabelled domain of the adaptation).
     /// </summary>
     public bool LabelsForEvaluationOnly { get; init; }
+
+    /// <summary>The names of the domain's bands in channel order (red, nir, green, ...); null when prepare was given none.</summary>
+    public IReadOnlyList<string>? BandNames { get; init; }
 }

@@ -21,6 +21,8 @@ internal sealed record PreparedManifest
     public required IReadOnlyList<string> Classes { get; init; }
     public required int IgnoreLabel { get; init; }
     public required int BandCount { get; init; }
+
+    /// <summary>The source domain's band names (the network's input channels), as before domains had their own; null when unknown.</summary>
     public IReadOnlyList<string>? BandNames { get; init; }
     public required ManifestGrid Grid { get; init; }
     public required int TileSize { get; init; }
@@ -53,6 +55,9 @@ internal sealed record ManifestDomain
 
     /// <summary>"training" for the source, "evaluation-only" for the target.</summary>
     public required string LabelsUse { get; init; }
+
+    /// <summary>The domain's band names in channel order; null when the config named none (manifests before per-domain names: see <see cref="PreparedManifest.BandNames"/>).</summary>
+    public IReadOnlyList<string>? BandNames { get; init; }
 
     public required IReadOnlyList<ManifestScene> Scenes { get; init; }
 }

@@ -38,6 +38,12 @@ public sealed record ComparisonOptions
     /// <summary>Training tile size (null: the experiment file's).</summary>
     public int? TileSize { get; init; }
 
+    /// <summary>
+    /// <c>--set key.path=value</c> overrides of the experiment file, applied to its JSON before it is
+    /// checked (validated as the file is); every row's run then uses them.
+    /// </summary>
+    public IReadOnlyList<Config.ConfigOverride> Set { get; init; } = [];
+
     /// <summary>cpu, cuda, cuda:N or auto.</summary>
     public string Device { get; init; } = "auto";
 

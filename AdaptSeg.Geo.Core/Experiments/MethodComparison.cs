@@ -53,7 +53,7 @@ public static class MethodComparison
                 prepared.Folder);
         }
 
-        ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig);
+        ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig, options.Set);
         int iterations = options.Iterations ?? config.Training.Iterations;
         int tile = options.TileSize ?? config.Data.TileSize;
         string experiment = WriteExperiment(options, config, tile);
@@ -136,7 +136,7 @@ public static class MethodComparison
         ExperimentConfig fixedConfig = config with
         {
             Data = config.Data with { TileSize = tile, Prepared = options.Prepared },
-            Model = config.Model.Init is null ? config.Model : config.Model with { Init = ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init) },
+            Model = config.Model.Init is null ? config.Model : config.Model with { Init = config.Model.Init with { Path = ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init.Path) } },
         };
         Directory.CreateDirectory(options.Output);
         string path = Path.Combine(options.Output, "experiment.json");

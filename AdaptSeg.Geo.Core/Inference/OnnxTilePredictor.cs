@@ -133,7 +133,19 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         var metadata = proto.MetadataProps.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         double[] bandMean = ReadJson<double[]>(metadata, DeepnessMetadata.BandMean, path);
         double[] bandStd = ReadJson<double[]>(metadata, DeepnessMetadata.BandStd, path);
-        var names = ReadJson<Dictionary<string, string>>(metadata, DeepnessMetadata.ClassNames, path);
+        // One {"0": name, ...} object, or (a file exported with both heads) a list of one per output: the first is the main head's.
+        JsonElement classNames = ReadJson<JsonElement>(metadata, DeepnessMetadata.ClassNames, path);
+        JsonElement first = classNames.ValueKind == JsonValueKind.Array && classNames.GetArrayLength() > 0 ? classNames[0] : classNames;
+        Dictionary<string, string> names;
+        try
+        {
+            names = first.Deserialize<Dictionary<string, string>>() ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}': metadata '{DeepnessMetadata.ClassNames}' is not valid ({e.Message}); export the model again with 'adaptseg export onnx'.", e);
+        }
+
         var ordered = new List<string>();
         for (int c = 0; c < names.Count; c++)
         {

@@ -51,6 +51,21 @@ public sealed record PredictionRequest
     /// <summary>The grid the model was trained on; null = predict at the input's pixel size (with a warning).</summary>
     public AdaptSeg.Geo.Models.TrainingGrid? ModelGrid { get; init; }
 
+    /// <summary>
+    /// Write a STAC Item beside the mask (<see cref="PredictionStacItem"/>, <c>mask.stac.json</c>), with
+    /// the other outputs; not for a shard (its mosaic is the product).
+    /// </summary>
+    public bool StacItem { get; init; } = true;
+
+    /// <summary>
+    /// The input as the user named it, for the Item's <c>derived_from</c> link: the STAC Item it was
+    /// read from (whose acquisition time the Item then takes) or the raster; null = <see cref="InputPath"/>.
+    /// </summary>
+    public string? StacSource { get; init; }
+
+    /// <summary>Whether <see cref="StacSource"/> is a STAC Item.</summary>
+    public bool StacSourceIsItem { get; init; }
+
     /// <summary>Write on the input's grid (default) or the model's.</summary>
     public AdaptSeg.Geo.Inference.PredictionGrid Grid { get; init; } = AdaptSeg.Geo.Inference.PredictionGrid.Input;
 }

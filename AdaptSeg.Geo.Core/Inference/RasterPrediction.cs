@@ -13,7 +13,7 @@ namespace AdaptSeg.Geo.Inference;
 /// back those already renamed), so an error or Ctrl+C leaves none half-written and no run leaves
 /// only some of its outputs. A tile larger than the raster is clamped to it, and settings whose
 /// buffers would not fit in memory are refused before anything is allocated. Before any work, no output
-/// (nor a shard's manifest, nor the mask's QGIS style) may be an input, by file identity, and an existing
+/// (nor a shard's manifest, nor the mask's QGIS style or STAC Item) may be an input, by file identity, and an existing
 /// output is replaced only with <see cref="PredictionRequest.Overwrite"/>.
 /// </summary>
 public static class RasterPrediction
@@ -66,6 +66,8 @@ public static class RasterPrediction
             ? null
             : new ProbabilityRasterWriter(ShardNamed(request.ProbabilityPath), grid, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
+        string? sourceItem = request.StacItem && assigned is null && request.StacSourceIsItem ? StacItemRaster.ReadItem(request.StacSource!, cancellationToken) : null;
+        using var stac = request.StacItem && assigned is null ? new PendingOutput(PredictionStacItem.PathFor(request.MaskPath)) : null;
         var counted = new ClassCountingSink(mask, predictor.ClassCount);
         IPredictionSink sink = plan.Wrap(probabilities is null ? counted : new CompositeSink([counted, probabilities]), predictor.ClassCount);
 
@@ -92,9 +94,15 @@ public static class RasterPrediction
             throw Named(e, [mask.Output, probabilities?.Output, vectors]);
         }
 
+        if (stac is not null)
+        {
+            File.WriteAllText(stac.TemporaryPath, PredictionStacItem.Build(grid, mask.Path, stac.FinalPath, legend, request.MaskOptions.Cog,
+                request.StacSource ?? request.InputPath, sourceItem, probabilities?.Path, vectors?.FinalPath, DateTimeOffset.UtcNow));
+        }
+
         // All or nothing: if one rename fails, the outputs already renamed are taken back.
         cancellationToken.ThrowIfCancellationRequested();
-        PendingOutput.CommitAll([.. mask.Outputs, probabilities?.Output, vectors]);
+        PendingOutput.CommitAll([.. mask.Outputs, probabilities?.Output, vectors, stac]);
 
         if (shard is not null)
         {
@@ -153,7 +161,13 @@ public static class RasterPrediction
                ("the shard manifest", ShardFiles.ManifestPath(request.MaskPath, shard.Index, shard.Count))];
         string maskPath = shard is null ? request.MaskPath : ShardFiles.ShardPath(request.MaskPath, shard.Index, shard.Count);
         outputs.Add(("the QGIS style of PredictionRequest.MaskPath", QgisStyle.SidecarPathFor(Path.GetFullPath(maskPath))));
-        OutputGuard.Check([("PredictionRequest.InputPath", request.InputPath), ("PredictionRequest.ModelPath", request.ModelPath)], outputs, request.Overwrite, "PredictionRequest.Overwrite");
+        if (shard is null && request.StacItem)
+        {
+            outputs.Add(("the STAC Item of PredictionRequest.MaskPath", PredictionStacItem.PathFor(request.MaskPath)));
+        }
+
+        OutputGuard.Check([("PredictionRequest.InputPath", request.InputPath), ("PredictionRequest.ModelPath", request.ModelPath),
+            ("PredictionRequest.StacSource", request.StacSourceIsItem ? request.StacSource : null)], outputs, request.Overwrite, "PredictionRequest.Overwrite");
     }
 
     /// <summary>

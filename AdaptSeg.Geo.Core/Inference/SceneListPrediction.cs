@@ -113,7 +113,8 @@ public static class SceneListPrediction
         // mask is replaced is decided per scene below (--skip-existing, --overwrite).
         OutputGuard.Check(
             request.Inputs.Select(i => ("SceneListRequest.Inputs", (string?)i)),
-            masks.SelectMany(m => new[] { ("mask", (string?)m), ("QGIS style", (string?)QgisStyle.SidecarPathFor(m)) }),
+            masks.SelectMany(m => new[] { ("mask", (string?)m), ("QGIS style", (string?)QgisStyle.SidecarPathFor(m)),
+                ("STAC Item", request.Template.StacItem ? PredictionStacItem.PathFor(m) : null) }),
             overwrite: true);
 
         var outcomes = new List<SceneOutcome>();

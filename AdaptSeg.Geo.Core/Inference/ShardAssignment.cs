@@ -5,8 +5,10 @@ namespace AdaptSeg.Geo.Inference;
 /// <summary>
 /// Which shard this process runs: K of N. Given explicitly (<c>K/N</c>) or, only when asked
 /// (<see cref="FromEnvironment"/>), taken from the array index a scheduler sets: Slurm's
-/// <c>(SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP</c>, or Kubernetes'
-/// <c>JOB_COMPLETION_INDEX</c> (Indexed Jobs).
+/// <c>SLURM_ARRAY_TASK_ID</c>, or Kubernetes' <c>JOB_COMPLETION_INDEX</c> (Indexed Jobs). K is the
+/// index itself, never counted from the array's start: a re-run of failed tasks
+/// (<c>sbatch --array=5</c>, <c>--array=3,5</c>) then recomputes exactly shards 5 (and 3), where
+/// <c>SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN</c> would give 0 (and 2).
 /// </summary>
 /// <param name="Index">K, 0-based.</param>
 /// <param name="Count">N.</param>
@@ -44,16 +46,10 @@ public sealed record ShardAssignment(int Index, int Count)
         string source;
         if (environment("SLURM_ARRAY_TASK_ID") is { } id)
         {
-            int task = Number("SLURM_ARRAY_TASK_ID", id);
-            int min = environment("SLURM_ARRAY_TASK_MIN") is { } m ? Number("SLURM_ARRAY_TASK_MIN", m) : 0;
-            int step = environment("SLURM_ARRAY_TASK_STEP") is { } s ? Number("SLURM_ARRAY_TASK_STEP", s) : 1;
-            if (step < 1 || (task - min) % step != 0)
-            {
-                throw new ArgumentException($"SLURM_ARRAY_TASK_ID {task} is not SLURM_ARRAY_TASK_MIN {min} plus a multiple of SLURM_ARRAY_TASK_STEP {step}; submit the array as --array=0-{count - 1}.");
-            }
-
-            index = (task - min) / step;
-            source = $"SLURM_ARRAY_TASK_ID {task} (min {min}, step {step})";
+            // Not relative to SLURM_ARRAY_TASK_MIN/STEP: those describe the submission, so a re-run of
+            // one task (--array=5) has MIN 5 and would recompute shard 0.
+            index = Number("SLURM_ARRAY_TASK_ID", id);
+            source = $"SLURM_ARRAY_TASK_ID {index}";
         }
         else if (environment("JOB_COMPLETION_INDEX") is { } completion)
         {
@@ -67,7 +63,9 @@ public sealed record ShardAssignment(int Index, int Count)
 
         if (index < 0 || index >= count)
         {
-            throw new ArgumentException($"{source} gives shard {index}, outside 0..{count - 1} for --shards {count}; make the array as long as --shards (--array=0-{count - 1}, completions: {count}).");
+            throw new ArgumentException(
+                $"{source} gives shard {index}, outside 0..{count - 1} for --shards {count}: the array index is the shard number. " +
+                $"Submit the array as --array=0-{count - 1} (Kubernetes: completions: {count}); re-run failed shards by their numbers, e.g. --array=5 or --array=3,5.");
         }
 
         return new ShardAssignment(index, count);

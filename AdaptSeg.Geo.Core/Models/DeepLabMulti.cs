@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,20 +13,22 @@ namespace AdaptSeg.Geo.Models;
 /// block), an auxiliary ASPP head <c>layer5</c> on <c>layer3</c> and the main ASPP head <c>layer6</c>
 /// on <c>layer4</c>. <see cref="forward"/> returns both heads' class scores at about 1/8 of the
 /// input resolution (<see cref="OutputSize"/>: 512 gives 65); nothing is upsampled inside.
+/// With <see cref="DeepLabOptions.Backbone"/> = <see cref="BackboneKind.TorchvisionResNet"/> the
+/// same heads sit on torchvision's ResNet instead (stride on the 3x3 convolution, floor-mode
+/// max-pool, output stride 8 or 16 by <see cref="DeepLabOptions.OutputStride"/>; see <see cref="Stages"/>).
 /// </summary>
 /// <remarks>
 /// The submodule fields carry the reference attribute names, in the reference order, so the
 /// state-dict keys (<c>conv1.weight</c>, <c>layer3.22.bn2.running_var</c>,
 /// <c>layer6.conv2d_list.3.bias</c>, ...) are those of the released checkpoints by construction;
 /// <see cref="state_dict"/> lists them in PyTorch's order (see <see cref="PyTorchStateDict"/>).
+/// torchvision's backbone keys are the same names, so its checkpoints load by name too.
 /// The network is built in float32 on the CPU with the reference initialisation (every convolution
-/// weight ~ N(0, 0.01), batch norm 1 / 0); move it with <c>to(device)</c> / <c>to(dtype)</c>.
+/// weight ~ N(0, 0.01), batch norm 1 / 0; torchvision's backbone: its Kaiming initialisation, the
+/// heads as the reference); move it with <c>to(device)</c> / <c>to(dtype)</c>.
 /// </remarks>
 public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>, IMultiLevelNetwork
 {
-    /// <summary>Input size / output size of both heads, approximately (see <see cref="OutputSize"/>).</summary>
-    public const int OutputStride = 8;
-
     /// <summary>Channels of <c>layer3</c>, the input of the auxiliary head.</summary>
     public const int AuxChannels = 1024; // with the reference width 64
 
@@ -79,17 +82,20 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
             throw new ArgumentOutOfRangeException(nameof(options), Options.Width, "The stem width must be between 4 and 256 (the reference: 64).");
         }
 
+        IReadOnlyList<ResNetStage> stages = Stages(Options);
+        bool torchvision = Options.Backbone == BackboneKind.TorchvisionResNet;
+        bool trainableBn = Options.TrainableBatchNorm;
         long width = Options.Width;
         conv1 = nn.Conv2d(inputBands, width, kernel_size: 7, stride: 2, padding: 3, bias: false);
-        bn1 = FrozenBatchNorm.Create(width);
+        bn1 = FrozenBatchNorm.Create(width, trainableBn);
         relu = nn.ReLU(inplace: true);
-        maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1, ceil_mode: true);
+        maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1, ceil_mode: !torchvision);
         long inplanes = width;
-        layer1 = MakeLayer(ref inplanes, planes: width, BlocksPerStage[0], stride: 1, dilation: 1);
-        layer2 = MakeLayer(ref inplanes, planes: 2 * width, BlocksPerStage[1], stride: 2, dilation: 1);
-        layer3 = MakeLayer(ref inplanes, planes: 4 * width, BlocksPerStage[2], stride: 1, dilation: 2);
+        layer1 = MakeLayer(ref inplanes, planes: width, BlocksPerStage[0], stages[0], torchvision, trainableBn);
+        layer2 = MakeLayer(ref inplanes, planes: 2 * width, BlocksPerStage[1], stages[1], torchvision, trainableBn);
+        layer3 = MakeLayer(ref inplanes, planes: 4 * width, BlocksPerStage[2], stages[2], torchvision, trainableBn);
         long auxChannels = inplanes;
-        layer4 = MakeLayer(ref inplanes, planes: 8 * width, BlocksPerStage[3], stride: 1, dilation: 4);
+        layer4 = MakeLayer(ref inplanes, planes: 8 * width, BlocksPerStage[3], stages[3], torchvision, trainableBn);
         layer5 = new AsppClassifier(auxChannels, numClasses, AsppClassifier.ReferenceDilations, Options.AsppAllBranches);
         layer6 = new AsppClassifier(inplanes, numClasses, AsppClassifier.ReferenceDilations, Options.AsppAllBranches);
         RegisterComponents();
@@ -114,6 +120,62 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
     /// <summary>The reference quirks this network was built with.</summary>
     public DeepLabOptions Options { get; }
 
+    /// <summary>Input size over output size, approximately (see <see cref="OutputSize"/>): 8 or 16.</summary>
+    public int OutputStride => Options.OutputStride;
+
+    /// <summary>
+    /// Stride and dilations of <c>layer1</c>..<c>layer4</c> for <paramref name="options"/>:
+    /// <list type="bullet">
+    /// <item>DeepLab-v2 (reference): (1, 1), (2, 1), (1, 2), (1, 4): dilation 2 and 4 in every block of
+    /// <c>layer3</c> and <c>layer4</c>.</item>
+    /// <item>torchvision, output stride 8 (<c>replace_stride_with_dilation = [F, T, T]</c>): <c>layer3</c>'s first
+    /// block dilation 1, the others 2; <c>layer4</c>'s first 2, the others 4.</item>
+    /// <item>torchvision, output stride 16 (<c>[F, F, T]</c>): <c>layer3</c> stride 2; <c>layer4</c>'s first block
+    /// dilation 1, the others 2.</item>
+    /// </list>
+    /// torchvision's <c>_make_layer</c> gives a stage that replaces its stride by dilation the
+    /// previous stage's dilation in its first block; this follows it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An output stride other than 8, or than 8 or 16 for torchvision.</exception>
+    public static IReadOnlyList<ResNetStage> Stages(DeepLabOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Backbone == BackboneKind.DeepLabV2ResNet)
+        {
+            if (options.OutputStride != 8)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.OutputStride,
+                    "The DeepLab-v2 (Caffe) ResNet has output stride 8 only; use the torchvision backbone for output stride 16.");
+            }
+
+            return [new(1, 1, 1), new(2, 1, 1), new(1, 2, 2), new(1, 4, 4)];
+        }
+
+        if (options.OutputStride is not (8 or 16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.OutputStride, "The torchvision ResNet backbone supports output stride 8 or 16.");
+        }
+
+        // torchvision's ResNet._make_layer for layer2..layer4 with replace_stride_with_dilation.
+        bool[] dilate = options.OutputStride == 8 ? [false, true, true] : [false, false, true];
+        var stages = new List<ResNetStage> { new(1, 1, 1) };
+        int dilation = 1;
+        foreach (bool d in dilate)
+        {
+            int previous = dilation;
+            int stride = 2;
+            if (d)
+            {
+                dilation *= stride;
+                stride = 1;
+            }
+
+            stages.Add(new ResNetStage(stride, previous, dilation));
+        }
+
+        return stages;
+    }
+
     /// <summary>Blocks per stage for a ResNet depth: 50, 101 (the reference) or 152.</summary>
     public static IReadOnlyList<int> BlocksForDepth(int depth) => depth switch
     {
@@ -124,27 +186,43 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
     };
 
     /// <summary>
-    /// Height or width of both outputs for an input height or width: the 7x7 stride-2 convolution
-    /// gives ceil(H/2), the ceil-mode max-pool floor(that/2) + 1, layer2's stride ceil(that/2).
-    /// 512 gives 65, 321 gives 41, 77 gives 10.
+    /// Height or width of both outputs for an input height or width, for the backbone of
+    /// <paramref name="options"/> (the reference when null). Every stride-2 step is a 7x7, 3x3 or 1x1
+    /// convolution giving ceil(n/2), except the reference's ceil-mode max-pool, which gives
+    /// floor(n/2) + 1. Reference: 512 gives 65, 321 gives 41, 77 gives 10; torchvision at output
+    /// stride 8: 512 gives 64, at 16: 32.
     /// </summary>
-    public static long OutputSize(long inputSize)
+    public static long OutputSize(long inputSize, DeepLabOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
-        long conv = ((inputSize + 6 - 7) / 2) + 1;            // 7x7, stride 2, padding 3
-        long pool = ((conv + 2 - 3 + 1) / 2) + 1;             // 3x3, stride 2, padding 1, ceil_mode
-        if ((pool - 1) * 2 >= conv + 1)
+        options ??= DeepLabOptions.Reference;
+        long size = Halve(inputSize);                         // conv1: 7x7, stride 2, padding 3
+        if (options.Backbone == BackboneKind.DeepLabV2ResNet)
         {
-            pool--;                                           // the last window must start inside the padded input
+            long conv = size;
+            size = ((conv + 2 - 3 + 1) / 2) + 1;              // 3x3, stride 2, padding 1, ceil_mode
+            if ((size - 1) * 2 >= conv + 1)
+            {
+                size--;                                       // the last window must start inside the padded input
+            }
+        }
+        else
+        {
+            size = Halve(size);                               // 3x3, stride 2, padding 1, floor mode
         }
 
-        return ((pool - 1) / 2) + 1;                          // layer2's 1x1 stride-2 convolution
+        foreach (ResNetStage stage in Stages(options).Where(s => s.Stride == 2))
+        {
+            size = Halve(size);                               // the stage's strided convolution (1x1 or 3x3 with padding 1)
+        }
+
+        return size;
     }
 
     /// <summary>
     /// Class scores of the auxiliary head (<c>layer5</c>, on <c>layer3</c>) and of the main head
     /// (<c>layer6</c>, on <c>layer4</c>), both N x classes x OutputSize(H) x OutputSize(W) (about
-    /// 1/8 of the input), not upsampled.
+    /// 1/<see cref="OutputStride"/> of the input), not upsampled.
     /// </summary>
     public override (Tensor Aux, Tensor Main) forward(Tensor input)
     {
@@ -196,8 +274,8 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
 
     /// <summary>
     /// The backbone parameters that train (convolution weights of conv1 and layer1..layer4; the
-    /// batch-norm scales and shifts are frozen), each once: the reference
-    /// <c>get_1x_lr_params_NOscale</c>, trained at the base learning rate.
+    /// batch-norm scales and shifts are frozen unless <see cref="DeepLabOptions.TrainableBatchNorm"/>),
+    /// each once: the reference <c>get_1x_lr_params_NOscale</c>, trained at the base learning rate.
     /// </summary>
     public IEnumerable<Parameter> BackboneParameters()
     {
@@ -218,22 +296,26 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
     public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null) =>
         PyTorchStateDict.Collect(this, destination, prefix);
 
-    private static Sequential MakeLayer(ref long inplanes, long planes, int blocks, long stride, long dilation)
+    private static Sequential MakeLayer(ref long inplanes, long planes, int blocks, ResNetStage stage, bool torchvision, bool trainableBn)
     {
         // The reference projects the shortcut of every stage's first block: its condition
-        // (stride != 1, a channel change, or dilation 2 or 4) holds for all four stages.
+        // (stride != 1, a channel change, or dilation 2 or 4) holds for all four stages. torchvision's
+        // (stride != 1 or a channel change) holds for every first block too: its input has 1/4 or 1/2
+        // of the block's output channels.
         var modules = new List<nn.Module<Tensor, Tensor>>
         {
-            new Bottleneck(inplanes, planes, stride, dilation, projectShortcut: true),
+            new Bottleneck(inplanes, planes, stage.Stride, stage.FirstDilation, projectShortcut: true, strideOn3x3: torchvision, trainableBatchNorm: trainableBn),
         };
         inplanes = planes * Bottleneck.Expansion;
         for (int i = 1; i < blocks; i++)
         {
-            modules.Add(new Bottleneck(inplanes, planes, stride: 1, dilation: dilation));
+            modules.Add(new Bottleneck(inplanes, planes, stride: 1, dilation: stage.Dilation, strideOn3x3: torchvision, trainableBatchNorm: trainableBn));
         }
 
         return nn.Sequential(modules);
     }
+
+    private static long Halve(long size) => ((size - 1) / 2) + 1;
 
     /// <summary>Runs a stage block by block, releasing each intermediate output as soon as it is consumed.</summary>
     private static Tensor RunStage(Sequential stage, Tensor input)
@@ -275,13 +357,23 @@ public sealed class DeepLabMulti : nn.Module<Tensor, (Tensor Aux, Tensor Main)>,
         }
     }
 
+    /// <summary>
+    /// The reference's initialisation: every convolution N(0, 0.01), batch norm 1 and 0. The
+    /// torchvision backbone gets torchvision's instead (Kaiming normal, fan-out, for ReLU; batch
+    /// norm 1 and 0); its heads still start as the reference's.
+    /// </summary>
     private void InitialiseLikeReference()
     {
         using var noGrad = torch.no_grad();
+        bool torchvision = Options.Backbone == BackboneKind.TorchvisionResNet;
+        var heads = new HashSet<nn.Module>(layer5.modules().Concat(layer6.modules()));
         foreach (nn.Module module in modules())
         {
             switch (module)
             {
+                case Conv2d conv when torchvision && !heads.Contains(conv):
+                    nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    break;
                 case Conv2d conv:
                     conv.weight!.normal_(0.0, 0.01);
                     break;

@@ -1,3 +1,5 @@
+using AdaptSeg.Geo.Config;
+
 namespace AdaptSeg.Geo.Models;
 
 /// <summary>
@@ -9,6 +11,28 @@ public sealed record DeepLabOptions
 {
     /// <summary>The reference behaviour: two-branch ASPP heads, batch-norm statistics follow <c>train()</c>.</summary>
     public static DeepLabOptions Reference { get; } = new();
+
+    /// <summary>
+    /// The ResNet the heads sit on: the reference DeepLab-v2 (Caffe) ResNet, or torchvision's, for
+    /// weights pretrained with torchvision, timm or torchgeo (see <see cref="BackboneKind"/>).
+    /// </summary>
+    public BackboneKind Backbone { get; init; } = BackboneKind.DeepLabV2ResNet;
+
+    /// <summary>
+    /// Input size over feature size: 8 (the reference; <c>layer3</c> and <c>layer4</c> dilated) or,
+    /// with <see cref="BackboneKind.TorchvisionResNet"/>, 16 (only <c>layer4</c> dilated: torchvision's
+    /// <c>replace_stride_with_dilation = [False, False, True]</c>; about four times less arithmetic in
+    /// <c>layer4</c> and the heads).
+    /// </summary>
+    public int OutputStride { get; init; } = 8;
+
+    /// <summary>
+    /// False (reference): the batch-norm scale and shift are frozen (<c>requires_grad = False</c>).
+    /// True: they train with the backbone and are part of <see cref="DeepLabMulti.BackboneParameters"/>,
+    /// as torchvision fine-tuning (and the LoveDA code) does. Independent of
+    /// <see cref="FrozenBatchNormStatistics"/>, which decides the running statistics.
+    /// </summary>
+    public bool TrainableBatchNorm { get; init; }
 
     /// <summary>
     /// False (reference): each ASPP head sums only its dilation-6 and dilation-12 branches, because
@@ -24,7 +48,7 @@ public sealed record DeepLabOptions
     /// uses the running statistics. True: batch normalisation always uses the stored running
     /// statistics and never updates them, even while the network trains (the usual choice for
     /// fine-tuning a pretrained backbone with batch size 1). Either way the batch-norm scale and
-    /// shift are frozen (the reference sets <c>requires_grad = False</c> on them).
+    /// shift stay as <see cref="TrainableBatchNorm"/> says (frozen in the reference).
     /// </summary>
     public bool FrozenBatchNormStatistics { get; init; }
 

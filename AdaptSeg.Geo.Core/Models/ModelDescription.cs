@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 
 namespace AdaptSeg.Geo.Models;
@@ -14,6 +15,16 @@ public sealed record ModelDescription
     public int Width { get; init; } = 64;
     public bool AsppAllBranches { get; init; }
     public bool FrozenBatchNormStatistics { get; init; }
+
+    /// <summary>The ResNet the heads sit on; absent in model files written before it was recorded: the reference DeepLab-v2.</summary>
+    public BackboneKind Backbone { get; init; } = BackboneKind.DeepLabV2ResNet;
+
+    /// <summary>8 or 16 (torchvision only); absent in older model files: 8.</summary>
+    public int OutputStride { get; init; } = 8;
+
+    /// <summary>Whether the batch-norm scales and shifts trained (they are saved either way; this matters when training continues).</summary>
+    public bool TrainableBatchNorm { get; init; }
+
     public IReadOnlyList<string>? BandNames { get; init; }
 
     /// <summary>Statistics of the source domain (training).</summary>
@@ -34,7 +45,17 @@ public sealed record ModelDescription
     /// </summary>
     public TrainingGrid? TrainingGrid { get; init; }
 
+    /// <summary>The network options this description records.</summary>
+    public DeepLabOptions NetworkOptions() => new()
+    {
+        Backbone = Backbone,
+        OutputStride = OutputStride,
+        AsppAllBranches = AsppAllBranches,
+        FrozenBatchNormStatistics = FrozenBatchNormStatistics,
+        TrainableBatchNorm = TrainableBatchNorm,
+        Width = Width,
+    };
+
     /// <summary>Builds the network this description describes.</summary>
-    public DeepLabMulti CreateNetwork() => new(Classes.Count, InputBands, Blocks,
-        new DeepLabOptions { AsppAllBranches = AsppAllBranches, FrozenBatchNormStatistics = FrozenBatchNormStatistics, Width = Width });
+    public DeepLabMulti CreateNetwork() => new(Classes.Count, InputBands, Blocks, NetworkOptions());
 }

@@ -33,19 +33,34 @@ public static class ModelPackage
     public static (DeepLabMulti Network, ModelDescription Description) Load(string path, Device device)
     {
         using Checkpoint checkpoint = CheckpointReader.Read(path);
-        if (!checkpoint.Entries.TryGetValue("format", out object? format) || format as string != FormatName ||
-            !checkpoint.Entries.TryGetValue("description", out object? text) || text is not string json)
-        {
-            throw new CheckpointException(
-                $"'{path}' is a PyTorch checkpoint but not an adaptseg model (no format/description entries). " +
-                "Use the model.pth written by 'adaptseg train', or load raw weights with 'adaptseg model info' to inspect them.");
-        }
-
-        ModelDescription description = JsonSerializer.Deserialize<ModelDescription>(json, Json)
-            ?? throw new CheckpointException($"'{path}' has an empty model description.");
+        ModelDescription description = DescriptionOf(checkpoint) ?? throw new CheckpointException(
+            $"'{path}' is a PyTorch checkpoint but not an adaptseg model (no format/description entries). " +
+            "Use the model.pth written by 'adaptseg train', or load raw weights with 'adaptseg model info' to inspect them.");
         DeepLabMulti network = description.CreateNetwork();
         CheckpointLoader.Load(network, checkpoint, CheckpointLoadOptions.Exact);
         network.to(device);
         return (network, description);
+    }
+
+    /// <summary>The description of an adaptseg model file, or null when <paramref name="checkpoint"/> is not one.</summary>
+    /// <exception cref="CheckpointException">The file says it is an adaptseg model but its description is empty or not valid.</exception>
+    public static ModelDescription? DescriptionOf(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!checkpoint.Entries.TryGetValue("format", out object? format) || format as string != FormatName ||
+            !checkpoint.Entries.TryGetValue("description", out object? text) || text is not string json)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ModelDescription>(json, Json)
+                ?? throw new CheckpointException($"'{checkpoint.Path}' has an empty model description.");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"'{checkpoint.Path}' has a model description that cannot be read ({e.Message}); write the model again with 'adaptseg train'.", e);
+        }
     }
 }

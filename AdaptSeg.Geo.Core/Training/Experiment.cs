@@ -17,7 +17,7 @@ namespace AdaptSeg.Geo.Training;
 public sealed class Experiment : IDisposable
 {
     private Experiment(ExperimentConfig config, TrainingData data, DeepLabMulti network, IReadOnlyList<FcDiscriminator> discriminators,
-        AdversarialTrainer trainer, Device device, TrainingRunOptions runOptions, string? initReport)
+        AdversarialTrainer trainer, Device device, TrainingRunOptions runOptions, ModelInitReport? initReport)
     {
         Config = config;
         TrainingData = data;
@@ -45,8 +45,8 @@ public sealed class Experiment : IDisposable
     public Device Device { get; }
     public TrainingRunOptions RunOptions { get; }
 
-    /// <summary>What loading the initial weights did (loaded, skipped, missing), or null without init weights.</summary>
-    public string? InitReport { get; }
+    /// <summary>What loading the initial weights did (loaded, skipped, not initialised, the band mapping), or null without init weights.</summary>
+    public ModelInitReport? InitReport { get; }
 
     /// <summary>A new session over this experiment.</summary>
     public TrainingSession CreateSession() =>
@@ -59,8 +59,11 @@ public sealed class Experiment : IDisposable
         InputBands = BandCount,
         Blocks = Network.BlocksPerStage,
         Width = Config.Model.Width,
+        Backbone = Config.Model.Backbone,
+        OutputStride = Config.Model.OutputStride,
         AsppAllBranches = Config.Model.AsppAllBranches,
         FrozenBatchNormStatistics = Config.Model.FreezeBatchNormStatistics,
+        TrainableBatchNorm = Config.Model.TrainableBatchNorm,
         BandNames = TrainingData.BandNames,
         TrainingGrid = TrainingData.Grid,
         SourceStatistics = TrainingData.SourceStatistics,
@@ -99,13 +102,11 @@ public sealed class Experiment : IDisposable
 
         Device device = TorchRuntime.ResolveDevice(config.Training.Device);
         torch.manual_seed(config.Training.Seed);
-        IReadOnlyList<int> blocks = config.Model.Blocks ?? DeepLabMulti.BlocksForDepth(config.Model.Depth);
-        var network = new DeepLabMulti(config.Classes.Count, bands, blocks,
-            new DeepLabOptions { AsppAllBranches = config.Model.AsppAllBranches, FrozenBatchNormStatistics = config.Model.FreezeBatchNormStatistics, Width = config.Model.Width });
-        string? initReport = null;
-        if (config.Model.Init is not null)
+        var network = NetworkFactory.Create(config.Model, config.Classes.Count, bands);
+        ModelInitReport? initReport = null;
+        if (config.Model.Init is { } init)
         {
-            initReport = LoadInit(network, config, ExperimentConfigValidator.Resolve(baseFolder, config.Model.Init), configPath);
+            initReport = LoadInit(network, init, ExperimentConfigValidator.Resolve(baseFolder, init.Path), configPath, data.BandNames);
         }
 
         bool sourceOnly = config.Training.Mode == TrainingMode.SourceOnly;
@@ -162,26 +163,18 @@ public sealed class Experiment : IDisposable
     };
 
     /// <summary>
-    /// Loads model.init: a model.pth from 'adaptseg train' must match this network exactly (self-training
-    /// continues from it); any other checkpoint is the reference initialisation (width 64, 'Scale.' keys).
+    /// Loads model.init (<see cref="ModelInit"/>): a model.pth from 'adaptseg train' must match this network exactly
+    /// (self-training continues from it); pretrained weights load by name, with conv1 mapped onto the data's bands.
     /// </summary>
-    private static string LoadInit(DeepLabMulti network, ExperimentConfig config, string path, string configPath)
+    private static ModelInitReport LoadInit(DeepLabMulti network, InitConfig init, string path, string configPath, IReadOnlyList<string>? bandNames)
     {
-        using Checkpoint init = CheckpointReader.Read(path);
-        bool package = init.Entries.TryGetValue("format", out object? format) && format as string == ModelPackage.FormatName;
-        if (!package && config.Model.Width != 64)
-        {
-            throw new ConfigException(configPath, ["$.model.init: initial weights need the reference width 64; remove model.width or model.init."]);
-        }
-
         try
         {
-            return CheckpointLoader.Load(network, init, package ? CheckpointLoadOptions.Exact : CheckpointLoadOptions.ReferenceInit).Describe();
+            return ModelInit.Load(network, path, new ModelInitOptions { InitBands = init.Bands, InputBands = bandNames });
         }
-        catch (CheckpointException e) when (package)
+        catch (ModelInitException e)
         {
-            throw new ConfigException(configPath,
-                [$"$.model.init: '{path}' is a model of another shape ({e.Message}). Use the same model.blocks, model.width and classes as the run that wrote it."]);
+            throw new ConfigException(configPath, [$"{e.Setting}: {e.Message}"]);
         }
     }
 

@@ -16,7 +16,7 @@ public sealed record ExperimentOverrides
     /// <summary>A seed replacing training.seed.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>Initial weights (absolute path) replacing model.init.</summary>
+    /// <summary>Initial weights (absolute path) replacing model.init (its path and band names).</summary>
     public string? Init { get; init; }
 
     /// <summary>A prepared folder (absolute) replacing data.prepared.</summary>
@@ -33,7 +33,7 @@ public sealed record ExperimentOverrides
     {
         Output = Output ?? config.Output,
         Data = Prepared is null ? config.Data : config.Data with { Prepared = Prepared },
-        Model = Init is null ? config.Model : config.Model with { Init = Init },
+        Model = Init is null ? config.Model : config.Model with { Init = new InitConfig { Path = Init } },
         Training = config.Training with
         {
             Device = Device ?? config.Training.Device,

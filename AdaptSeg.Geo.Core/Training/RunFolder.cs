@@ -17,8 +17,8 @@ public static class RunFolder
     /// <summary>Where the effective configuration goes when <see cref="ConfigFileName"/> is the user's own file.</summary>
     public const string EffectiveConfigFileName = "config.effective.json";
 
-    /// <summary>What a run writes into its folder.</summary>
-    public static IReadOnlyList<string> Artefacts { get; } = ["checkpoints", "log.jsonl", "losses.png", "model.pth", ConfigFileName, EffectiveConfigFileName];
+    /// <summary>What a run writes into its folder (besides its TensorBoard event files, <see cref="TensorBoardLog.FilePrefix"/>*).</summary>
+    public static IReadOnlyList<string> Artefacts { get; } = ["checkpoints", "log.jsonl", "losses.png", "quicklook.png", "model.pth", ConfigFileName, EffectiveConfigFileName];
 
     /// <summary>Whether <paramref name="folder"/> holds (part of) a training run: a log, a checkpoint or a model.</summary>
     public static bool HoldsRun(string folder)
@@ -49,7 +49,7 @@ public static class RunFolder
         }
 
         Directory.CreateDirectory(aside);
-        foreach (string name in Artefacts)
+        foreach (string name in Artefacts.Concat(TensorBoardLog.EventFiles(full).Select(Path.GetFileName).OfType<string>()))
         {
             string path = Path.Combine(full, name);
             if (protectedInputs.Any(i => FileIdentity.Same(i, path) || FileIdentity.IsInside(i, path)))

@@ -91,7 +91,7 @@ public sealed class TrainingRun : IDisposable
         TrainingRunOptions options = experiment.RunOptions;
         string run = options.RunFolder;
         string baseFolder = Path.GetDirectoryName(configPath)!;
-        string? init = experiment.Config.Model.Init is { } i ? ExperimentConfigValidator.Resolve(baseFolder, i) : null;
+        string? init = experiment.Config.Model.Init is { } i ? ExperimentConfigValidator.Resolve(baseFolder, i.Path) : null;
         session.Inputs = [.. new[] { configPath, init }.OfType<string>()];
 
         // The files of the run must not be the experiment file or the initial weights (config.json is

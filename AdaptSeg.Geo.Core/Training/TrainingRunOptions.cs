@@ -15,4 +15,7 @@ public sealed record TrainingRunOptions(string RunFolder, int Iterations, int Ch
     public string LogPath => Path.Combine(RunFolder, "log.jsonl");
 
     public string PlotPath => Path.Combine(RunFolder, "losses.png");
+
+    /// <summary>What the network makes of the last batch's first tiles, redrawn at each checkpoint.</summary>
+    public string QuicklookPath => Path.Combine(RunFolder, "quicklook.png");
 }

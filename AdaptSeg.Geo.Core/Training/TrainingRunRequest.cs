@@ -31,6 +31,14 @@ public sealed record TrainingRunRequest
 
     /// <summary>A request for the experiment file at <paramref name="configPath"/>.</summary>
     /// <exception cref="ConfigException">The file is not a valid experiment; every problem with its JSON path.</exception>
-    public static TrainingRunRequest FromFile(string configPath) =>
-        new() { Config = JsonConfigReader.Read<ExperimentConfig>(configPath), ConfigPath = Path.GetFullPath(configPath) };
+    public static TrainingRunRequest FromFile(string configPath) => FromFile(configPath, []);
+
+    /// <summary>
+    /// A request for the experiment file at <paramref name="configPath"/> with <paramref name="overrides"/>
+    /// (<c>--set key.path=value</c>) applied to its JSON before it is checked: they are validated as the
+    /// file is and end up in the run's effective config.json.
+    /// </summary>
+    /// <exception cref="ConfigException">The file with the overrides is not a valid experiment; every problem with its JSON path.</exception>
+    public static TrainingRunRequest FromFile(string configPath, IReadOnlyList<ConfigOverride> overrides) =>
+        new() { Config = JsonConfigReader.Read<ExperimentConfig>(configPath, overrides), ConfigPath = Path.GetFullPath(configPath) };
 }

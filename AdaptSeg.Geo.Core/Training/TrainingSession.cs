@@ -10,8 +10,10 @@ namespace AdaptSeg.Geo.Training;
 /// Runs the adversarial trainer over iterations: background loading, a per-iteration log,
 /// atomic checkpoints every N iterations, at the end and on cancellation, exact resumption
 /// (weights, optimiser states, schedule position, RNG; the data of an iteration depend only on
-/// its number), and a PNG plot of the losses. The log line of the last iteration before each
-/// scheduled checkpoint (and the final one) carries the class shares since the previous one
+/// its number), a PNG plot of the losses, TensorBoard event files (<see cref="TensorBoardLog"/>)
+/// and, at each checkpoint, a quicklook of what the network makes of the last batch's first source
+/// and target tiles (quicklook.png, also in TensorBoard). The log line of the last iteration before
+/// each scheduled checkpoint (and the final one) carries the class shares since the previous one
 /// (<see cref="TrainingLog.Shares"/>): the source labels' and the target predictions', counted by
 /// the steps as plain numbers.
 /// </summary>
@@ -80,12 +82,14 @@ public sealed class TrainingSession
         Directory.CreateDirectory(options.RunFolder);
         Runtime.AtomicFile.WriteAllText(ConfigPath, options.ConfigJson);
         var history = TrainingLog.TruncateTo(options.LogPath, startIteration).Select(e => (e.Iteration, e.Losses)).ToList();
+        TensorBoardLog board = TensorBoardLog.Open(options.RunFolder, startIteration);
         var clock = Stopwatch.StartNew();
         string? lastCheckpoint = null;
         int iteration = startIteration;
         ClassCounts? interval = null, total = null;
         int intervalStart = startIteration;
         bool targetFromTraining = false;
+        IReadOnlyList<BatchData>? lastBatches = null;
 
         using var loader = new PrefetchingBatchLoader(data, startIteration, options.LoadAhead);
         using (var log = new StreamWriter(options.LogPath, append: true))
@@ -101,6 +105,7 @@ public sealed class TrainingSession
                 IReadOnlyList<BatchData> batches = loader.Get(iteration);
                 bool beforeCheckpoint = (iteration + 1) % options.CheckpointEvery == 0 || iteration + 1 == options.Iterations;
                 StepLosses losses = Step(iteration, batches, beforeCheckpoint, out ClassCounts counts);
+                lastBatches = batches;
                 history.Add((iteration, losses));
                 interval = interval?.Plus(counts) ?? counts;
                 total = total?.Plus(counts) ?? counts;
@@ -117,6 +122,7 @@ public sealed class TrainingSession
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
                     losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain, shares)));
                 log.Flush();
+                board.Iteration(iteration, ActiveLosses(losses), LearningRates(iteration), seconds);
                 if (!losses.AllFinite)
                 {
                     throw new TrainingDivergedException(iteration, losses, rate, lastCheckpoint);
@@ -130,7 +136,7 @@ public sealed class TrainingSession
 
                 if (iteration % options.CheckpointEvery == 0 && iteration < options.Iterations)
                 {
-                    lastCheckpoint = Checkpoint(iteration, history);
+                    lastCheckpoint = Checkpoint(iteration, history, board, lastBatches);
                 }
             }
         }
@@ -138,17 +144,101 @@ public sealed class TrainingSession
         bool cancelled = iteration < options.Iterations;
         if (iteration > startIteration || lastCheckpoint is null)
         {
-            lastCheckpoint = Checkpoint(iteration, history);
+            lastCheckpoint = Checkpoint(iteration, history, board, lastBatches);
         }
 
         return new TrainingOutcome(iteration, cancelled, lastCheckpoint, loader.WaitFraction, clock.Elapsed, history) { Counts = total };
     }
 
-    private string Checkpoint(int nextIteration, IReadOnlyList<(int, StepLosses)> history)
+    private string Checkpoint(int nextIteration, IReadOnlyList<(int, StepLosses)> history, TensorBoardLog board, IReadOnlyList<BatchData>? batches)
     {
+        // The image goes in before the checkpoint: a crash in between resumes from an older
+        // checkpoint, and the resume cuts this image away with the iterations after that one.
+        if (batches is { Count: > 0 })
+        {
+            SaveQuicklook(batches[0]);
+            board.Image("quicklook", options.QuicklookPath, nextIteration);
+        }
+
         string folder = TrainingCheckpoint.Save(options.CheckpointsFolder, nextIteration, network, discriminators, trainer, options.ConfigJson, options.KeepCheckpoints);
         LossHistoryPlot.Save(options.PlotPath, history, options.Title);
         return folder;
+    }
+
+    /// <summary>The loss terms this run trains with (those it does not are 0 in the log and left out here).</summary>
+    private IReadOnlyList<(string Name, double Value)> ActiveLosses(StepLosses losses)
+    {
+        TrainerSettings s = trainer.Settings;
+        return [.. losses.Named.Where(n => n.Name switch
+        {
+            "advAux" or "advMain" or "discAux" or "discMain" => s.UsesDiscriminators,
+            "entAux" or "entMain" => !s.SourceOnly && s.Entropy != Config.EntropyTerm.None,
+            "targetSegAux" or "targetSegMain" => s.SelfTraining,
+            _ => true,
+        })];
+    }
+
+    /// <summary>The poly learning rates of a 0-based iteration, as the trainer sets them.</summary>
+    private IReadOnlyList<(string Name, double Value)> LearningRates(int iteration)
+    {
+        TrainerSettings s = trainer.Settings;
+        double rate = PolyLearningRate.At(s.LearningRate, iteration, s.ScheduleIterations, s.Power);
+        var rates = new List<(string, double)> { ("backbone", rate), ("heads", rate * s.HeadLearningRateFactor) };
+        if (s.UsesDiscriminators)
+        {
+            rates.Add(("discriminator", PolyLearningRate.At(s.DiscriminatorLearningRate, iteration, s.ScheduleIterations, s.Power)));
+        }
+
+        return rates;
+    }
+
+    /// <summary>
+    /// quicklook.png: the first source tile, its labels and the network's classes, then the first
+    /// target tile and its classes (bands 1-3 as RGB; eval mode, no gradients, so neither the weights,
+    /// the batch-norm statistics nor the random state change and a resumed run stays exact).
+    /// </summary>
+    private void SaveQuicklook(BatchData batch)
+    {
+        int bands = batch.Bands;
+        float[][] Rgb(float[] images, int height, int width) =>
+            [.. Enumerable.Range(0, 3).Select(c => images.AsSpan(Math.Min(c, bands - 1) * height * width, height * width).ToArray())];
+
+        byte[] Classes(float[] images, int height, int width)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            network.Module.eval();
+            try
+            {
+                Tensor input = tensor(images.AsSpan(0, bands * height * width).ToArray(), [1, bands, height, width]).to(dtype).to(device);
+                var (_, main) = network.Module.call(input);
+                Tensor up = nn.functional.interpolate(main, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
+                return up.argmax(1).to(ScalarType.Byte).cpu().data<byte>().ToArray();
+            }
+            finally
+            {
+                network.Module.train();
+            }
+        }
+
+        int sh = batch.SourceHeight, sw = batch.SourceWidth, th = batch.TargetHeight, tw = batch.TargetWidth;
+        byte[] sourceClasses = Classes(batch.SourceImages, sh, sw);
+        byte[] targetClasses = Classes(batch.TargetImages, th, tw);
+        byte[] labels = batch.SourceLabels.AsSpan(0, sh * sw).ToArray();
+        var legend = Raster.ClassLegend.Numbered(Math.Max(1, Math.Max(sourceClasses.Max(), labels.Where(l => l != Raster.ClassLegend.NoData).DefaultIfEmpty((byte)0).Max()) + 1));
+        var panels = new List<(string, float[][]?, byte[]?)>
+        {
+            ("source tile", Rgb(batch.SourceImages, sh, sw), null),
+            ("source labels", null, labels),
+            ("source predicted", null, sourceClasses),
+        };
+        if (th == sh && tw == sw) // one strip holds one tile size; every run here draws source and target tiles alike
+        {
+            panels.Add(("target tile", Rgb(batch.TargetImages, th, tw), null));
+            panels.Add(("target predicted", null, targetClasses));
+        }
+
+        Visualisation.TileQuicklook.Save(options.QuicklookPath, sh, sw, panels, legend);
     }
 
     private StepLosses Step(int iteration, IReadOnlyList<BatchData> batches, bool observeTarget, out ClassCounts counts)

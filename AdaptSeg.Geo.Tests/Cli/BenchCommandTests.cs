@@ -20,6 +20,25 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task Train_TorchvisionBackboneAtOutputStride16_TimesAnIterationOfThatNetwork()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("bench", "train", "--preset", "landcover", "--scale", "0.125", "--depth", "50", "--width", "8",
+            "--backbone", "torchvision-resnet", "--output-stride", "16", "--trainable-batch-norm", "--iterations", "1", "--warmup", "0", "--device", "cpu");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("adversarial iteration: torchvision ResNet-50 (output stride 16) with trainable batch norm width 8, 6 classes, batch 4, source 64x64", output);
+    }
+
+    [Fact]
+    public async Task Train_OutputStride16OnTheDeepLabBackbone_ExitsBadInputNamingTheFix()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("bench", "train", "--output-stride", "16");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--output-stride 16 is not available: use 8, or 16 with --backbone torchvision-resnet", error);
+    }
+
+    [Fact]
     public async Task Forward_UnsupportedDepth_ExitsBadInputListingDepths()
     {
         var (code, _, error) = await CliRunner.RunAsync("bench", "forward", "--depth", "34");

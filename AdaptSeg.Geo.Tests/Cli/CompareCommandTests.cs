@@ -17,9 +17,21 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
     {
         using var temp = new TempDirectory();
         string output = temp.File("compare");
-        var (code, stdout, error) = await CliRunner.RunAsync("compare", "--quick", "--prepared", prepared.Folder, "--out", output, "--device", "cpu");
+        var (code, stdout, error) = await CliRunner.RunAsync("compare", "--quick", "--prepared", prepared.Folder, "--out", output, "--device", "cpu",
+            "--set", "training.learningRate=0.002");
         Assert.True(code == 0, error);
         log.WriteLine(stdout);
+        // --set reaches every run: the experiment every row trains from, and a run's effective config.json.
+        using (JsonDocument experiment = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "experiment.json"))))
+        {
+            Assert.Equal(0.002, experiment.RootElement.GetProperty("training").GetProperty("learningRate").GetDouble());
+        }
+
+        string runConfig = Directory.GetFiles(output, "config.json", SearchOption.AllDirectories).First();
+        using (JsonDocument effective = JsonDocument.Parse(File.ReadAllText(runConfig)))
+        {
+            Assert.Equal(0.002, effective.RootElement.GetProperty("training").GetProperty("learningRate").GetDouble());
+        }
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "comparison.json")));
         JsonElement root = json.RootElement;
@@ -127,5 +139,9 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
         (code, _, error) = await CliRunner.RunAsync("compare", "--seeds", "1,x", "--prepared", prepared.Folder, "--out", temp.File("b"));
         Assert.Equal(2, code);
         Assert.Contains("--seeds: 'x' is not a whole number", error);
+        (code, _, error) = await CliRunner.RunAsync("compare", "--set", "training.learningRat=0.001", "--prepared", prepared.Folder, "--out", temp.File("c"));
+        Assert.Equal(2, code);
+        Assert.Contains("$.training.learningRat: unknown key (did you mean 'learningRate'?)", error);
+        Assert.False(Directory.Exists(Path.Combine(temp.File("c"), "runs")));
     }
 }

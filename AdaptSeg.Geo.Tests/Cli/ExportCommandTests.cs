@@ -1,4 +1,6 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
+using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Tests.Models.Onnx;
 using AdaptSeg.Geo.Tests.TestSupport;
@@ -39,7 +41,7 @@ public sealed class ExportCommandTests(ITestOutputHelper log)
         Assert.Equal(2, code);
         Assert.Contains("--tile-size 512", error);
         Assert.False(File.Exists(temp.File("m.tif")));
-        Assert.Equal(["model.onnx", "model.pth"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(["model.onnx", "model.pth", "model.stac.json"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
     }
 
     [Theory]
@@ -68,14 +70,18 @@ public sealed class ExportCommandTests(ITestOutputHelper log)
     /// <summary>
     /// The sample scene through the whole predict pipeline (tiling, Hann blending, nodata, writers)
     /// with TorchSharp, with ONNX Runtime on the model.pth (exported in memory) and on the exported
-    /// .onnx: the float32 probability rasters agree to 1e-4 and the masks to the pixel.
+    /// .onnx: the float32 probability rasters agree to 1e-4 and the masks to the pixel. Both backbones:
+    /// the model file records which, and both engines rebuild it.
     /// </summary>
-    [Fact]
-    public async Task PredictEngineOnnxRuntime_SampleScene_ProbabilitiesEqualTorchSharpWithin1e4()
+    [Theory]
+    [InlineData(BackboneKind.DeepLabV2ResNet, 8)]
+    [InlineData(BackboneKind.TorchvisionResNet, 16)]
+    public async Task PredictEngineOnnxRuntime_SampleScene_ProbabilitiesEqualTorchSharpWithin1e4(BackboneKind backbone, int outputStride)
     {
         using var temp = new TempDirectory();
         // The scene's own band statistics (as prepare would compute them), so the classes vary over it.
-        string checkpoint = OnnxModelExportTests.SaveFormulaModel(temp.Path, new BandStatistics([42.26, 154.54, 76.70], [7.07, 38.28, 11.17]));
+        string checkpoint = OnnxModelExportTests.SaveFormulaModel(temp.Path, new BandStatistics([42.26, 154.54, 76.70], [7.07, 38.28, 11.17]),
+            options: new DeepLabOptions { Backbone = backbone, OutputStride = outputStride });
         string onnx = temp.File("model.onnx");
         var (exportCode, _, exportError) = await CliRunner.RunAsync("export", "onnx", "--checkpoint", checkpoint, "--output", onnx, "--tile-size", "256");
         Assert.True(exportCode == 0, exportError);

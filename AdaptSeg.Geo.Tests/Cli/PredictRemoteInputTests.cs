@@ -132,6 +132,53 @@ public sealed class PredictRemoteInputTests
         Assert.Equal(input.GeoTransform, mask.GeoTransform);
     }
 
+    [Fact]
+    public async Task Predict_ItemUrlWithoutJson_ReadsItAndWritesAnItemLinkingIt()
+    {
+        using var temp = new TempDirectory();
+        string served = Directory.CreateDirectory(temp.File("served")).FullName;
+        using (var source = GdalDataset.Open(Scene))
+        {
+            string[] names = ["red", "nir", "green"];
+            for (int band = 1; band <= 3; band++)
+            {
+                WriteSingleBandCog(source, band, Path.Combine(served, names[band - 1] + ".tif"), temp.File($"stage{band}.tif"));
+            }
+        }
+
+        File.WriteAllText(Path.Combine(served, "item-42"), """
+            {"type": "Feature", "stac_version": "1.0.0", "id": "item-42", "geometry": null,
+             "properties": {"datetime": "2004-08-30T13:00:00Z"}, "links": [],
+             "assets": {"B04": {"href": "red.tif", "eo:bands": [{"name": "B04", "common_name": "red"}]},
+                        "B08": {"href": "nir.tif", "eo:bands": [{"name": "B08", "common_name": "nir"}]},
+                        "B03": {"href": "green.tif", "eo:bands": [{"name": "B03", "common_name": "green"}]}}}
+            """);
+        await using LocalFileServer server = await LocalFileServer.StartAsync(served);
+        string url = $"{server.BaseUrl}/item-42";
+        string[] common = ["--checkpoint", "light", "--tile-size", "256", "--batch-size", "4"];
+
+        var (code, output, error) = await Predict(["--input", url, "--stac-assets", "red,nir,green", "--output", temp.File("mask.tif"), .. common]);
+        Assert.True(code == 0, error);
+        Assert.Contains("mask.stac.json", output);
+        var item = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(temp.File("mask.stac.json")))!;
+        Assert.Equal(url, item["links"]![0]!["href"]!.GetValue<string>());
+        Assert.Equal("2004-08-30T13:00:00Z", item["properties"]!["datetime"]!.GetValue<string>());
+        if (ExternalPython.Has("jsonschema"))
+        {
+            StacSchemas.AssertValid(temp.File("mask.stac.json"));
+        }
+
+        // The Item is an output like the others: kept without --overwrite, and --no-stac writes none.
+        File.Delete(temp.File("mask.tif"));
+        File.Delete(temp.File("mask.qml"));
+        (code, _, error) = await Predict(["--input", url, "--stac-assets", "red,nir,green", "--output", temp.File("mask.tif"), .. common]);
+        Assert.Equal(2, code);
+        Assert.Contains("mask.stac.json", error);
+        (code, _, error) = await Predict(["--input", url, "--stac-assets", "red,nir,green", "--output", temp.File("other.tif"), "--no-stac", .. common]);
+        Assert.True(code == 0, error);
+        Assert.False(File.Exists(temp.File("other.stac.json")));
+    }
+
     private static void WriteSingleBandCog(GdalDataset source, int band, string path, string stage)
     {
         using (var single = GdalDataset.Create("GTiff", stage, source.Width, source.Height, 1, RasterDataType.Byte))

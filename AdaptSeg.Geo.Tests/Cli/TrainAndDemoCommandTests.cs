@@ -62,6 +62,27 @@ public sealed class TrainCommandTests(PreparedExperimentFixture prepared) : ICla
     }
 
     [Fact]
+    public async Task Train_Set_OverridesAreCheckedAsTheFileAndRecordedInConfigJson()
+    {
+        string config = prepared.WriteExperiment("set");
+        var (code, output, error) = await CliRunner.RunAsync("train", "--config", config, "--set", "training.learningRat=0.001", "--iterations", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("$.training.learningRat: unknown key (did you mean 'learningRate'?)", error);
+        Assert.Contains("set.json with --set training.learningRat=0.001", error);
+        Assert.False(Directory.Exists(prepared.RunFolder("set")));
+
+        (code, output, error) = await CliRunner.RunAsync("train", "--config", config, "--iterations", "2", "--device", "cpu",
+            "--set", "training.learningRate=1e-3", "--set", "training.lambdaAdv=[0.0005,0.002]", "--set", "data.tileSize=64");
+        Assert.True(code == 0, error);
+        Assert.Contains("tiles 64px", output);
+        using JsonDocument effective = JsonDocument.Parse(File.ReadAllText(Path.Combine(prepared.RunFolder("set"), "config.json")));
+        JsonElement training = effective.RootElement.GetProperty("training");
+        Assert.Equal(1e-3, training.GetProperty("learningRate").GetDouble());
+        Assert.Equal([0.0005, 0.002], training.GetProperty("lambdaAdv").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(64, effective.RootElement.GetProperty("data").GetProperty("tileSize").GetInt32());
+    }
+
+    [Fact]
     public async Task Train_ClassCountDiffersFromPreparedData_Exit2NamingBoth()
     {
         string config = prepared.WriteExperiment("classes", json => json.Replace("[\"water\", \"vegetation\", \"other\"]", "[\"water\", \"vegetation\", \"other\", \"cloud\"]", StringComparison.Ordinal));

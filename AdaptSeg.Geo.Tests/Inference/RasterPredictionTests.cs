@@ -168,11 +168,11 @@ public sealed class RasterPredictionTests
             IReadOnlyList<ClassPolygon> polygons = ClassPolygonizer.Read(summary.VectorPath!);
             Assert.NotEmpty(polygons);
             Assert.All(polygons, p => Assert.True(p.Area >= 10_000));
-            Assert.Equal(new[] { "classes.gpkg", "mask.qml", "mask.tif", "mask.tif.aux.xml", "prob.tif" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+            Assert.Equal(new[] { "classes.gpkg", "mask.qml", "mask.stac.json", "mask.tif", "mask.tif.aux.xml", "prob.tif" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
         }
         else
         {
-            Assert.Equal(new[] { "mask.qml", "mask.tif", "mask.tif.aux.xml", "prob.tif" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
+            Assert.Equal(new[] { "mask.qml", "mask.stac.json", "mask.tif", "mask.tif.aux.xml", "prob.tif" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
         }
     }
 

@@ -9,7 +9,9 @@ namespace AdaptSeg.Geo.Tests.Inference;
 /// <summary>
 /// Sharded prediction on a real Slurm: a single-node cluster started here (and stopped by PID),
 /// a 4-task job array running the published CLI with <c>--shard auto --shards 4</c>, then
-/// <c>adaptseg mosaic</c>; the mask must equal the single-process mask pixel for pixel.
+/// <c>adaptseg mosaic</c>; the mask must equal the single-process mask pixel for pixel. A failed
+/// shard is then re-run alone as the docs say (<c>sbatch --array=2</c>): it must recompute shard 2,
+/// not shard 0 (Slurm sets <c>SLURM_ARRAY_TASK_MIN=2</c> for that submission).
 /// </summary>
 [Collection(GdalSerialCollection.Name)]
 public sealed class SlurmArrayTests(ITestOutputHelper log)
@@ -51,6 +53,25 @@ public sealed class SlurmArrayTests(ITestOutputHelper log)
         TimeSpan array = clock.Elapsed;
         string logs = string.Join("\n", Directory.GetFiles(shards, "slurm-*.out").Order().Select(f => $"{Path.GetFileName(f)}: {File.ReadAllText(f)}"));
         Assert.True(code == 0, $"sbatch: {output}\n{logs}");
+
+        // Shard 2 "failed": its files are gone. Re-run that task alone, as docs/scale-out.md says.
+        string shard0 = Path.Combine(shards, "mask.shard-0-of-4.tif");
+        byte[] shard0Bytes = File.ReadAllBytes(shard0);
+        DateTime shard0Written = File.GetLastWriteTimeUtc(shard0);
+        foreach (string file in Directory.GetFiles(shards, "mask.shard-2-of-4.*"))
+        {
+            File.Delete(file);
+        }
+
+        (code, output) = Run(cli, ["mosaic", "--shards", $"{shards}/mask.tif", "--output", temp.File("incomplete.tif")], TimeSpan.FromMinutes(5));
+        Assert.Equal(2, code);
+        Assert.Contains("missing", output);
+        (code, output) = cluster.Client("sbatch", ["--array=2", "--wait", "-o", $"{shards}/rerun-%A_%a.out", script], TimeSpan.FromMinutes(15));
+        string rerunLog = string.Join("\n", Directory.GetFiles(shards, "rerun-*.out").Select(File.ReadAllText));
+        Assert.True(code == 0, $"sbatch --array=2: {output}\n{rerunLog}");
+        Assert.True(File.Exists(Path.Combine(shards, "mask.shard-2-of-4.json")), rerunLog);
+        Assert.Equal(shard0Bytes, File.ReadAllBytes(shard0));
+        Assert.Equal(shard0Written, File.GetLastWriteTimeUtc(shard0));
 
         clock.Restart();
         (code, output) = Run(cli, ["mosaic", "--shards", $"{shards}/mask.tif", "--output", temp.File("joined.tif")], TimeSpan.FromMinutes(5));

@@ -75,10 +75,20 @@ public sealed class TileShardTests
     }
 
     [Fact]
-    public void FromEnvironment_SlurmArrayWithMinAndStep_IndexCountsFromTheArrayStart()
+    public void FromEnvironment_SlurmRerunOfOneTask_IsThatShardNotTheArraysFirst()
     {
-        var env = new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "9", ["SLURM_ARRAY_TASK_MIN"] = "5", ["SLURM_ARRAY_TASK_STEP"] = "2", ["JOB_COMPLETION_INDEX"] = "0" };
-        Assert.Equal(new ShardAssignment(2, 4), ShardAssignment.FromEnvironment(4, n => env.GetValueOrDefault(n)));
+        // sbatch --array=5 (re-running a failed task of --array=0-7) sets MIN 5: the shard is still 5.
+        var env = new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "5", ["SLURM_ARRAY_TASK_MIN"] = "5", ["SLURM_ARRAY_TASK_MAX"] = "5", ["SLURM_ARRAY_TASK_STEP"] = "1", ["SLURM_ARRAY_TASK_COUNT"] = "1" };
+        Assert.Equal(new ShardAssignment(5, 8), ShardAssignment.FromEnvironment(8, n => env.GetValueOrDefault(n)));
+    }
+
+    [Fact]
+    public void FromEnvironment_SlurmArrayNotStartingAtZero_RefusedWithTheArrayToSubmit()
+    {
+        var env = new Dictionary<string, string?> { ["SLURM_ARRAY_TASK_ID"] = "8", ["SLURM_ARRAY_TASK_MIN"] = "1", ["JOB_COMPLETION_INDEX"] = "0" };
+        var e = Assert.Throws<ArgumentException>(() => ShardAssignment.FromEnvironment(8, n => env.GetValueOrDefault(n)));
+        Assert.Contains("--array=0-7", e.Message);
+        Assert.Contains("--array=5", e.Message);
     }
 
     [Fact]

@@ -142,6 +142,28 @@ public sealed class DeepLabMultiTests
     }
 
     [Fact]
+    public void BackboneParameters_TrainableBatchNorm_BatchNormScalesAndShiftsTrainWithTheBackbone()
+    {
+        using var scope = NewDisposeScope();
+        var options = new DeepLabOptions { Backbone = AdaptSeg.Geo.Config.BackboneKind.TorchvisionResNet, TrainableBatchNorm = true, Width = 8 };
+        using var model = Tiny(numClasses: 3, options: options);
+        var backbone = model.BackboneParameters().ToList();
+        int batchNorms = 1 + (4 * 3) + 4;
+
+        // conv1, three convolutions per block and one projection per stage, plus each batch norm's weight and bias.
+        Assert.Equal(1 + (4 * 3) + 4 + (2 * batchNorms), backbone.Count);
+        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.requires_grad, $"{p.name} should train"));
+
+        model.train();
+        var (aux, main) = model.call(randn(2, 3, 40, 40));
+        main.sum().add(aux.sum()).backward();
+        Tensor? gradient = model.named_parameters().Single(p => p.name == "layer2.0.bn2.weight").parameter.grad;
+        Assert.NotNull(gradient);
+        Assert.True(gradient.abs().sum().item<float>() > 0, "the batch-norm scale should receive a gradient");
+        Assert.Equal(1L, model.state_dict()["layer2.0.bn2.num_batches_tracked"].item<long>());
+    }
+
+    [Fact]
     public void To_Float64_KeepsBatchNormFrozenAndCountersInt64()
     {
         using var model = Tiny(numClasses: 2);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Models.Checkpoints;
@@ -112,8 +113,10 @@ public sealed class TrainingCheckpointTests
         }
     }
 
-    [Fact]
-    public void ModelPackage_SaveThenLoad_GivesTheSameDescriptionWeightsAndOutputs()
+    [Theory]
+    [InlineData(BackboneKind.DeepLabV2ResNet, 8)]
+    [InlineData(BackboneKind.TorchvisionResNet, 16)]
+    public void ModelPackage_SaveThenLoad_GivesTheSameDescriptionWeightsAndOutputs(BackboneKind backbone, int outputStride)
     {
         using var temp = new TempDirectory();
         var description = new ModelDescription
@@ -122,6 +125,9 @@ public sealed class TrainingCheckpointTests
             InputBands = 4,
             Blocks = [1, 1, 1, 1],
             Width = 8,
+            Backbone = backbone,
+            OutputStride = outputStride,
+            TrainableBatchNorm = backbone == BackboneKind.TorchvisionResNet,
             BandNames = ["b", "g", "r", "nir"],
             TrainingMode = "adaptsegnet",
             Iterations = 7,

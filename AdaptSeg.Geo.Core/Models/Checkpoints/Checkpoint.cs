@@ -49,6 +49,9 @@ public sealed class Checkpoint : IDisposable
     /// <summary>The file read.</summary>
     public string Path { get; }
 
+    /// <summary>Text metadata stored beside the tensors (a safetensors header's <c>__metadata__</c>); empty for .pth files, whose metadata are <see cref="Entries"/>.</summary>
+    public IReadOnlyDictionary<string, object?> FileMetadata { get; init; } = new Dictionary<string, object?>();
+
     public CheckpointFormat Format { get; }
 
     /// <summary>The checkpoint's top-level dict (see remarks for the value types).</summary>

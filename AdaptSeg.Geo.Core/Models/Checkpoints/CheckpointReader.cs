@@ -11,7 +11,9 @@ namespace AdaptSeg.Geo.Models.Checkpoints;
 /// Reads PyTorch <c>.pth</c> checkpoints in both formats (<see cref="CheckpointFormat"/>) without Python and
 /// without running anything from the file: the pickle is read by a restricted unpickler that accepts only
 /// tensors, storages, <c>OrderedDict</c> and plain values, like <c>torch.load(weights_only=True)</c>.
-/// Tensors are created on the CPU whatever device they were saved from.
+/// Tensors are created on the CPU whatever device they were saved from. <c>.safetensors</c> files
+/// (told apart by their first bytes) are read too, within the same budgets, with
+/// <see cref="SafetensorsReader"/>.
 /// </summary>
 public static class CheckpointReader
 {
@@ -54,6 +56,7 @@ public static class CheckpointReader
             return DetectFormat(path) switch
             {
                 CheckpointFormat.Zip => ReadZip(path, storages, budget),
+                CheckpointFormat.Safetensors => SafetensorsReader.Read(path, budget),
                 _ => ReadLegacy(path, storages, budget),
             };
         }
@@ -85,19 +88,28 @@ public static class CheckpointReader
     }
 
     /// <summary>Which format the file is in, from its first bytes.</summary>
-    /// <exception cref="CheckpointException">The file is neither a zip archive nor a legacy pickle stream.</exception>
+    /// <exception cref="CheckpointException">The file is neither a zip archive, a safetensors file nor a legacy pickle stream.</exception>
     public static CheckpointFormat DetectFormat(string path)
     {
         Span<byte> head = stackalloc byte[512];
         int n;
+        long size;
         using (var f = File.OpenRead(path))
         {
+            size = f.Length;
             n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
 
         if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)
         {
             return CheckpointFormat.Zip;
+        }
+
+        // An 8-byte length that fits the file, then the JSON header's '{'. A legacy file's byte 8 is inside
+        // its magic number (0xf9), so the two cannot be confused.
+        if (SafetensorsReader.LooksLike(head[..n], size))
+        {
+            return CheckpointFormat.Safetensors;
         }
 
         if (n >= 262 && head.Slice(257, 5).SequenceEqual("ustar"u8))
@@ -114,7 +126,7 @@ public static class CheckpointReader
         throw new CheckpointException(
             n == 0
                 ? $"{path}: the file is empty; it is not a PyTorch checkpoint."
-                : $"{path}: not a PyTorch checkpoint (neither the zip format of torch.save nor the legacy pickle format).");
+                : $"{path}: not a PyTorch checkpoint (neither the zip format of torch.save, the legacy pickle format, nor safetensors).");
     }
 
     private static Checkpoint ReadZip(string path, Dictionary<string, StorageRef> storages, CheckpointBudget budget)

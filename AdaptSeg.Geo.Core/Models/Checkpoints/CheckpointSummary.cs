@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace AdaptSeg.Geo.Models.Checkpoints;
 
-/// <summary>What a checkpoint holds, for <c>adaptseg model info</c>: format, counts, recognised network, class count, head shapes, metadata.</summary>
+/// <summary>
+/// What a checkpoint holds, for <c>adaptseg model info</c>: format, counts, recognised network, class count, head shapes,
+/// the ResNet backbone (family, depth, band count, key summary: <see cref="Backbone"/>), metadata.
+/// </summary>
 /// <param name="Path">The file.</param>
 /// <param name="Format">Zip or legacy.</param>
 /// <param name="TopLevelKeys">The checkpoint's top-level keys.</param>
@@ -40,6 +43,12 @@ public sealed record CheckpointSummary(
     /// <summary>Non-tensor top-level entries in the file; <see cref="Metadata"/> renders the first thousand of them.</summary>
     public int MetadataCount { get; init; }
 
+    /// <summary>The ResNet the state dict holds (prefix, family, depth, bands, keys per module); null without a state dict.</summary>
+    public BackboneSignature? Backbone { get; init; }
+
+    /// <summary>Why <see cref="Backbone"/> could not be told (two stems in one file, say), or null.</summary>
+    public string? BackboneProblem { get; init; }
+
     private const int MaxRendered = 240;
 
     /// <summary>Metadata entries rendered at most; <see cref="MetadataCount"/> says how many there are.</summary>
@@ -50,7 +59,7 @@ public sealed record CheckpointSummary(
     public static CheckpointSummary Describe(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var plain = checkpoint.Entries.Where(kv => !IsTensorTree(kv.Value)).ToList();
+        var plain = checkpoint.Entries.Where(kv => !IsTensorTree(kv.Value)).Concat(checkpoint.FileMetadata).ToList();
         var metadata = plain
             .Take(MaxMetadataEntries)
             .Select(kv => new KeyValuePair<string, string>(kv.Key, Render(kv.Value)))
@@ -65,9 +74,59 @@ public sealed record CheckpointSummary(
         string? prefix = CommonPrefix(state.Keys);
         var shapes = state.ToDictionary(kv => prefix is null ? kv.Key : kv.Key[prefix.Length..], kv => kv.Value.shape, StringComparer.Ordinal);
         long parameters = state.Values.Where(t => t.is_floating_point()).Sum(t => t.numel());
+        BackboneSignature? backbone = null;
+        string? problem = null;
+        string? declared = DeclaredBackbone(checkpoint);
+        try
+        {
+            backbone = BackboneSignature.Detect([.. state.Select(kv => (kv.Key, kv.Value.shape))], declared);
+        }
+        catch (CheckpointException e)
+        {
+            problem = e.Message;
+        }
+
         var (kind, classes, from, heads) = Recognise(shapes);
+        if (declared == "torchvision-resnet")
+        {
+            kind = kind.Replace("DeepLab-v2 multi-level (", "DeepLab-v2 multi-level on torchvision's ResNet (", StringComparison.Ordinal);
+        }
+
+        if (classes is null && backbone?.Prefix is not null)
+        {
+            kind = "ResNet backbone without segmentation heads (see backbone below)";
+        }
+
         return new CheckpointSummary(checkpoint.Path, checkpoint.Format, [.. checkpoint.Entries.Keys], checkpoint.StateDictKey, true, prefix,
-            state.Count, checkpoint.TensorCount, parameters, kind, classes, from, heads, metadata) { MetadataCount = plain.Count };
+            state.Count, checkpoint.TensorCount, parameters, kind, classes, from, heads, metadata)
+        {
+            MetadataCount = plain.Count,
+            Backbone = backbone,
+            BackboneProblem = problem,
+        };
+    }
+
+    /// <summary>The backbone an adaptseg model file records (absent in older ones: deeplabv2-resnet); null for any other file.</summary>
+    private static string? DeclaredBackbone(Checkpoint checkpoint)
+    {
+        if (!checkpoint.Entries.TryGetValue("format", out object? format) || format as string != ModelPackage.FormatName
+            || !checkpoint.Entries.TryGetValue("description", out object? text) || text is not string json)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("backbone", out var backbone) && backbone.ValueKind == System.Text.Json.JsonValueKind.String
+                ? backbone.GetString()
+                : "deeplabv2-resnet";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static (string Kind, int? Classes, string? From, List<KeyValuePair<string, long[]>> Heads) Recognise(Dictionary<string, long[]> shapes)

@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,9 +10,10 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// forward pass followed by what <see cref="Inference.NetworkTilePredictor"/> does to the main head:
 /// bilinear upsampling to the input's height and width with <c>align_corners</c> and a softmax over
 /// the classes. Every batch normalisation is folded into the convolution before it (running
-/// statistics, eps 1e-5, as in eval mode); ReLU, the ceil-mode max-pool, the dilated 3x3
-/// convolutions and the ASPP sum (the branches the network's options use: two as the reference, or
-/// all four) follow the network exactly.
+/// statistics, eps 1e-5, as in eval mode); ReLU, the max-pool (ceil mode for the DeepLab-v2
+/// backbone, floor mode for torchvision's), the strides and dilations of
+/// <see cref="DeepLabMulti.Stages"/> and the ASPP sum (the branches the network's options use: two
+/// as the reference, or all four) follow the network exactly.
 /// </summary>
 /// <remarks>
 /// Input <c>input</c>: float32 <c>batch x bands x height x width</c>, already normalised
@@ -46,21 +48,23 @@ public static class DeepLabOnnxExporter
         object width = options.InputSize is { } fixedWidth ? fixedWidth : "width";
         g.Graph.Input.Add(OnnxGraphBuilder.FloatValue(InputName, "batch", network.InputBands, height, width));
 
-        // Stem: conv1 + bn1, ReLU, 3x3 stride-2 max-pool with ceil_mode.
+        // Stem: conv1 + bn1, ReLU, 3x3 stride-2 max-pool (ceil_mode in the DeepLab-v2 backbone only).
+        bool torchvision = network.Options.Backbone == BackboneKind.TorchvisionResNet;
         string x = g.Node("Relu", [weights.ConvBn(g, InputName, "conv1", "bn1", stride: 2, padding: 3, dilation: 1)]);
         x = g.Node("MaxPool", [x], null,
             OnnxGraphBuilder.Ints("kernel_shape", 3, 3), OnnxGraphBuilder.Ints("strides", 2, 2),
-            OnnxGraphBuilder.Ints("pads", 1, 1, 1, 1), OnnxGraphBuilder.Int("ceil_mode", 1));
+            OnnxGraphBuilder.Ints("pads", 1, 1, 1, 1), OnnxGraphBuilder.Int("ceil_mode", torchvision ? 0 : 1));
 
-        // Stages as DeepLabMulti.MakeLayer builds them: (stride, dilation) of layer1..layer4.
-        (int Stride, int Dilation)[] stages = [(1, 1), (2, 1), (1, 2), (1, 4)];
+        // Stages as DeepLabMulti builds them.
+        IReadOnlyList<ResNetStage> stages = DeepLabMulti.Stages(network.Options);
         string? layer3 = null;
         for (int s = 0; s < 4; s++)
         {
             for (int b = 0; b < network.BlocksPerStage[s]; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                x = Bottleneck(g, weights, x, $"layer{s + 1}.{b}", b == 0 ? stages[s].Stride : 1, stages[s].Dilation);
+                x = Bottleneck(g, weights, x, $"layer{s + 1}.{b}", b == 0 ? stages[s].Stride : 1,
+                    b == 0 ? stages[s].FirstDilation : stages[s].Dilation, torchvision);
             }
 
             if (s == 2)
@@ -83,7 +87,8 @@ public static class DeepLabOnnxExporter
             IrVersion = IrVersion,
             ProducerName = "adaptseg",
             ProducerVersion = typeof(DeepLabOnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
-            DocString = $"DeepLab-v2 multi-level (AdaptSegNet), blocks [{string.Join(", ", network.BlocksPerStage)}], width {network.Options.Width}, " +
+            DocString = $"DeepLab-v2 multi-level (AdaptSegNet) on the {(torchvision ? $"torchvision ResNet, output stride {network.OutputStride}" : "DeepLab-v2 ResNet")}, " +
+                        $"blocks [{string.Join(", ", network.BlocksPerStage)}], width {network.Options.Width}, " +
                         $"{network.InputBands} band(s), {network.NumClasses} classes, ASPP {(network.Options.AsppAllBranches ? "all four branches" : "two branches (reference)")}; " +
                         "input normalised as (raw - mean) / std, outputs softmax probabilities at the input size.",
             Graph = g.Graph,
@@ -97,10 +102,11 @@ public static class DeepLabOnnxExporter
         return model;
     }
 
-    private static string Bottleneck(OnnxGraphBuilder g, Weights weights, string x, string prefix, int stride, int dilation)
+    /// <summary>A bottleneck block; the stride sits on the first 1x1 (DeepLab-v2) or on the 3x3 (<paramref name="strideOn3x3"/>, torchvision).</summary>
+    private static string Bottleneck(OnnxGraphBuilder g, Weights weights, string x, string prefix, int stride, int dilation, bool strideOn3x3)
     {
-        string y = g.Node("Relu", [weights.ConvBn(g, x, $"{prefix}.conv1", $"{prefix}.bn1", stride, padding: 0, dilation: 1)]);
-        y = g.Node("Relu", [weights.ConvBn(g, y, $"{prefix}.conv2", $"{prefix}.bn2", stride: 1, padding: dilation, dilation: dilation)]);
+        string y = g.Node("Relu", [weights.ConvBn(g, x, $"{prefix}.conv1", $"{prefix}.bn1", strideOn3x3 ? 1 : stride, padding: 0, dilation: 1)]);
+        y = g.Node("Relu", [weights.ConvBn(g, y, $"{prefix}.conv2", $"{prefix}.bn2", strideOn3x3 ? stride : 1, padding: dilation, dilation: dilation)]);
         y = weights.ConvBn(g, y, $"{prefix}.conv3", $"{prefix}.bn3", stride: 1, padding: 0, dilation: 1);
         string shortcut = weights.Has($"{prefix}.downsample.0.weight")
             ? weights.ConvBn(g, x, $"{prefix}.downsample.0", $"{prefix}.downsample.1", stride, padding: 0, dilation: 1)

@@ -16,6 +16,14 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// normalised input, like the TorchSharp network. (Folding the normalisation into the first
 /// convolution instead would change the border pixels: its zero padding would then stand for a raw
 /// value of 0 instead of the band mean.)
+/// <para>
+/// Deepness 0.6.5 (<c>common/config_entry_key.py</c>) turns on a probability threshold of 0.5 and a
+/// 9-px small-segment filter by default, and <c>map_processor_segmentation.py</c> zeroes every
+/// probability below the threshold before its argmax: with three or more classes a pixel whose top
+/// probability is under 0.5 would become class 0. <c>seg_thresh</c> 0 and <c>seg_small_segment</c> 0
+/// switch both off (its dock widget ticks each box only for a value other than 0), so Deepness takes
+/// the same argmax as <c>predict</c>.
+/// </para>
 /// </remarks>
 public static class DeepnessMetadata
 {
@@ -25,6 +33,8 @@ public static class DeepnessMetadata
     public const string TilesSize = "tiles_size";
     public const string TileSize = "tile_size";
     public const string TilesOverlap = "tiles_overlap";
+    public const string SegmentationThreshold = "seg_thresh";
+    public const string SmallSegment = "seg_small_segment";
     public const string StandardizationMean = "standardization_mean";
     public const string StandardizationStd = "standardization_std";
     public const string BandMean = "adaptseg_band_mean";
@@ -33,7 +43,9 @@ public static class DeepnessMetadata
     public const string Statistics = "adaptseg_statistics";
 
     /// <summary>
-    /// The metadata for a model: <c>model_type</c> "Segmentor", <c>class_names</c> {"0": name, ...},
+    /// The metadata for a model: <c>model_type</c> "Segmentor", <c>class_names</c> {"0": name, ...}
+    /// (with <paramref name="outputCount"/> 2, a list of one such object per output, as Deepness reads
+    /// them for a model with several outputs), <c>seg_thresh</c> 0 and <c>seg_small_segment</c> 0,
     /// <c>resolution</c> in cm/px (only when <paramref name="resolutionMetres"/> is known),
     /// <c>tiles_size</c> (as Deepness documents it) and <c>tile_size</c> (as Deepness's code reads it),
     /// <c>tiles_overlap</c> in percent, <c>standardization_mean/std</c> (see the remarks), and
@@ -42,11 +54,12 @@ public static class DeepnessMetadata
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Build(
         IReadOnlyList<string> classes, BandStatistics statistics, string statisticsDomain, int tileSize, int overlapPercent,
-        double? resolutionMetres = null, IReadOnlyList<string>? bandNames = null)
+        double? resolutionMetres = null, IReadOnlyList<string>? bandNames = null, int outputCount = 1)
     {
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentOutOfRangeException.ThrowIfLessThan(tileSize, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
         if (overlapPercent is < 0 or > 99)
         {
             throw new ArgumentOutOfRangeException(nameof(overlapPercent), overlapPercent, "The tile overlap is a percentage from 0 to 99.");
@@ -60,10 +73,13 @@ public static class DeepnessMetadata
         // The same floor as NetworkTilePredictor, so a constant band divides alike everywhere.
         double[] std = statistics.Std.Select(s => Math.Max(s, 1e-6)).ToArray();
 
+        var names = classes.Select((name, i) => (i, name)).ToDictionary(c => c.i.ToString(CultureInfo.InvariantCulture), c => c.name);
         var metadata = new List<KeyValuePair<string, string>>
         {
             new(ModelType, JsonSerializer.Serialize("Segmentor")),
-            new(ClassNames, JsonSerializer.Serialize(classes.Select((name, i) => (i, name)).ToDictionary(c => c.i.ToString(CultureInfo.InvariantCulture), c => c.name))),
+            new(ClassNames, outputCount == 1 ? JsonSerializer.Serialize(names) : JsonSerializer.Serialize(Enumerable.Repeat(names, outputCount))),
+            new(SegmentationThreshold, "0"),
+            new(SmallSegment, "0"),
         };
         if (resolutionMetres is { } metres)
         {

@@ -28,6 +28,9 @@ public sealed record OnnxExportRequest
     /// <summary>Normalise with the source domain's statistics instead of the target's (as <c>predict</c>).</summary>
     public bool UseSourceStatistics { get; init; }
 
+    /// <summary>Write the STAC Item with the MLM extension beside the model (<see cref="OnnxStacItem"/>, <c>model.stac.json</c>).</summary>
+    public bool StacItem { get; init; } = true;
+
     /// <summary>Replace an existing output file.</summary>
     public bool Overwrite { get; init; }
 }

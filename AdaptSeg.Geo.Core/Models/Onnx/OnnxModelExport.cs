@@ -30,7 +30,9 @@ public static class OnnxModelExport
 
         string output = Path.GetFullPath(request.OutputPath);
         // By file identity (links included): the .onnx is never the model it is exported from.
-        OutputGuard.Check([("OnnxExportRequest.CheckpointPath", request.CheckpointPath)], [("OnnxExportRequest.OutputPath", request.OutputPath)], request.Overwrite, "OnnxExportRequest.Overwrite");
+        string? itemPath = request.StacItem ? OnnxStacItem.PathFor(output) : null;
+        OutputGuard.Check([("OnnxExportRequest.CheckpointPath", request.CheckpointPath)],
+            [("OnnxExportRequest.OutputPath", request.OutputPath), ("the STAC Item of OnnxExportRequest.OutputPath", itemPath)], request.Overwrite, "OnnxExportRequest.Overwrite");
 
         new OnnxExportOptions { Opset = request.Opset }.Validate();
         var (network, description) = ModelPackage.Load(request.CheckpointPath, TorchSharp.torch.CPU);
@@ -39,7 +41,7 @@ public static class OnnxModelExport
             var (statistics, domain) = ChooseStatistics(description, request.UseSourceStatistics, request.CheckpointPath);
             var (resolution, note) = ResolutionMetres(description.TrainingGrid);
             var metadata = DeepnessMetadata.Build(description.Classes, statistics, domain, request.TileSize, request.OverlapPercent,
-                resolutionMetres: resolution, bandNames: description.BandNames);
+                resolutionMetres: resolution, bandNames: description.BandNames, outputCount: request.Heads == OnnxHeads.Both ? 2 : 1);
             var options = new OnnxExportOptions
             {
                 Heads = request.Heads,
@@ -54,9 +56,16 @@ public static class OnnxModelExport
                 model.WriteTo(stream);
             }
 
+            using var item = itemPath is null ? null : new PendingOutput(itemPath);
+            if (item is not null)
+            {
+                File.WriteAllText(item.TemporaryPath, OnnxStacItem.Build(output, itemPath!, description, statistics, domain, request.Heads,
+                    options.InputSize, DateTimeOffset.UtcNow));
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            pending.Commit();
-            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note);
+            PendingOutput.CommitAll([pending, item]);
+            return new OnnxExportSummary(output, new FileInfo(output).Length, model.IrVersion, request.Opset, metadata, note) { StacItemPath = itemPath };
         }
     }
 

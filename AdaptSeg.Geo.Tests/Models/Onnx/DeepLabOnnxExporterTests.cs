@@ -1,3 +1,4 @@
+using AdaptSeg.Geo.Config;
 using AdaptSeg.Geo.Data;
 using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Inference;
@@ -15,9 +16,9 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 public sealed class DeepLabOnnxExporterTests
 {
     /// <summary>A light network with the formula weights (non-trivial batch norms to fold).</summary>
-    internal static DeepLabMulti FormulaNetwork(int classes = 3, int bands = 3, bool allBranches = false)
+    internal static DeepLabMulti FormulaNetwork(int classes = 3, int bands = 3, bool allBranches = false, DeepLabOptions? options = null)
     {
-        var network = new DeepLabMulti(classes, bands, [1, 1, 1, 1], new DeepLabOptions { Width = 8, AsppAllBranches = allBranches });
+        var network = new DeepLabMulti(classes, bands, [1, 1, 1, 1], (options ?? new DeepLabOptions()) with { Width = 8, AsppAllBranches = allBranches });
         FormulaWeights.Apply(network);
         using (no_grad())
         {
@@ -47,11 +48,13 @@ public sealed class DeepLabOnnxExporterTests
     }
 
     [Theory]
-    [InlineData(false, 77, 96)]
-    [InlineData(true, 64, 51)]
-    public void Build_FormulaNetwork_OrtProbabilitiesEqualTorchSharpWithin1e4(bool allBranches, int height, int width)
+    [InlineData(BackboneKind.DeepLabV2ResNet, 8, false, 77, 96)]
+    [InlineData(BackboneKind.DeepLabV2ResNet, 8, true, 64, 51)]
+    [InlineData(BackboneKind.TorchvisionResNet, 8, false, 77, 96)]
+    [InlineData(BackboneKind.TorchvisionResNet, 16, true, 61, 50)]
+    public void Build_FormulaNetwork_OrtProbabilitiesEqualTorchSharpWithin1e4(BackboneKind backbone, int outputStride, bool allBranches, int height, int width)
     {
-        using var network = FormulaNetwork(allBranches: allBranches);
+        using var network = FormulaNetwork(allBranches: allBranches, options: new DeepLabOptions { Backbone = backbone, OutputStride = outputStride });
         var statistics = new BandStatistics([100, 90, 110], [40, 35, 45]);
         using var torchPredictor = new NetworkTilePredictor(network, statistics, CPU);
         using var onnxPredictor = OnnxTilePredictor.FromNetwork(network, statistics);
@@ -68,6 +71,21 @@ public sealed class DeepLabOnnxExporterTests
         Assert.All(actual, p => Assert.InRange(p, 0f, 1f));
         // Not a uniform output: the classes really differ, so agreement means something.
         Assert.True(expected.Max() - expected.Min() > 0.05, $"probabilities span only {expected.Min()}..{expected.Max()}");
+    }
+
+    [Fact]
+    public void Build_TorchvisionBackbone_FloorModePoolAndTheStrideOnThe3x3()
+    {
+        using var network = FormulaNetwork(options: new DeepLabOptions { Backbone = BackboneKind.TorchvisionResNet, OutputStride = 16 });
+
+        ModelProto model = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
+
+        Assert.Equal(0, Assert.Single(model.Graph.Node, n => n.OpType == "MaxPool").Attribute.Single(a => a.Name == "ceil_mode").I);
+        long Stride(string weight) => model.Graph.Node.Single(n => n.OpType == "Conv" && n.Input[1] == weight).Attribute.Single(a => a.Name == "strides").Ints[0];
+        Assert.Equal(1, Stride("layer2.0.conv1.weight"));
+        Assert.Equal(2, Stride("layer2.0.conv2.weight"));
+        Assert.Equal(2, Stride("layer3.0.conv2.weight")); // output stride 16: layer3 keeps its stride
+        Assert.Equal(1, Stride("layer4.0.conv2.weight"));
     }
 
     internal static int[] Argmax(float[] probabilities, int batch, int classes, int plane)

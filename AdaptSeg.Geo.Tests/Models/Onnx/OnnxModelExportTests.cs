@@ -10,9 +10,9 @@ namespace AdaptSeg.Geo.Tests.Models.Onnx;
 
 public sealed class OnnxModelExportTests
 {
-    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null)
+    internal static string SaveFormulaModel(string folder, BandStatistics? target = null, TrainingGrid? grid = null, DeepLabOptions? options = null)
     {
-        using var network = DeepLabOnnxExporterTests.FormulaNetwork();
+        using var network = DeepLabOnnxExporterTests.FormulaNetwork(options: options);
         string path = Path.Combine(folder, "model.pth");
         ModelPackage.Save(path, network, new ModelDescription
         {
@@ -20,6 +20,8 @@ public sealed class OnnxModelExportTests
             InputBands = 3,
             Blocks = [1, 1, 1, 1],
             Width = 8,
+            Backbone = network.Options.Backbone,
+            OutputStride = network.OutputStride,
             BandNames = ["red", "nir", "green"],
             SourceStatistics = new BandStatistics([60, 70, 80], [20, 25, 30]),
             TargetStatistics = target ?? new BandStatistics([100, 90, 110], [40, 35, 51]),
@@ -107,6 +109,23 @@ public sealed class OnnxModelExportTests
         // Fixed to the tile size: Deepness takes its tile size from the input shape.
         Assert.Equal([-1, 3, 512, 512], session.InputMetadata["input"].Dimensions);
         Assert.Equal([-1, 3, 512, 512], session.OutputMetadata["main"].Dimensions);
+    }
+
+    [Fact]
+    public void Run_BothHeads_ClassNamesPerOutputAndPredictReadsTheMainHeads()
+    {
+        using var temp = new TempDirectory();
+        string checkpoint = SaveFormulaModel(temp.Path);
+        string output = temp.File("model.onnx");
+        OnnxModelExport.Run(new OnnxExportRequest { CheckpointPath = checkpoint, OutputPath = output, Heads = OnnxHeads.Both, DynamicSize = true });
+
+        using (var session = new InferenceSession(output))
+        {
+            Assert.Equal(2, JsonSerializer.Deserialize<Dictionary<string, string>[]>(session.ModelMetadata.CustomMetadataMap["class_names"])!.Length);
+        }
+
+        using var predictor = AdaptSeg.Geo.Inference.OnnxTilePredictor.FromFile(output);
+        Assert.Equal(["water", "vegetation", "other"], predictor.ClassNames);
     }
 
     [Fact]
