@@ -204,7 +204,8 @@ internal sealed partial class PredictCommand
         {
             string detail = value.Status switch
             {
-                "predicted" => $"-> {value.MaskPath} ({value.Summary!.Width}x{value.Summary.Height}, {value.Summary.Elapsed.TotalSeconds:F1} s)",
+                "predicted" => $"-> {value.MaskPath} ({value.Summary!.Width}x{value.Summary.Height}, {value.Summary.Elapsed.TotalSeconds:F1} s; " +
+                    $"{Evaluation.ClassShares.Format(value.Summary.ClassNames, value.Summary.ClassShares)})",
                 "skipped" => $"-> {value.MaskPath} exists, skipped",
                 _ => $"FAILED: {LibraryOptionNames.Apply(value.Error ?? "")}",
             };

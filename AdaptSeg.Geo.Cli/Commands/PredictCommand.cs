@@ -139,6 +139,7 @@ internal sealed partial class PredictCommand
 
             o.WriteLine($"grid          {summary.Grid}");
             o.WriteLine($"mask          {summary.MaskPath} ({summary.Width}x{summary.Height}, {summary.Tiles} tiles, {summary.Elapsed.TotalSeconds:F1} s, {FormatMegapixelsPerSecond(summary.MegapixelsPerSecond)} MPix/s)");
+            o.WriteLine($"class shares  {ClassShares.Format(summary.ClassNames, summary.ClassShares)} of {summary.ClassPixels.Sum()} classified pixels");
             if (summary.ProbabilityPath is not null)
             {
                 o.WriteLine($"probabilities {summary.ProbabilityPath}");

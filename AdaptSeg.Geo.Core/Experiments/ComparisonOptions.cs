@@ -50,6 +50,12 @@ public sealed record ComparisonOptions
     /// <summary>How the target scenes are predicted for scoring.</summary>
     public StitchOptions Stitch { get; init; } = new() { TileSize = 256, Overlap = 128, BatchSize = 4 };
 
+    /// <summary>
+    /// Percentage points by which a class's share of the target masks may move against source-only
+    /// before the comparison flags it (see <see cref="ComparisonResult.DefaultShareShiftThreshold"/>).
+    /// </summary>
+    public double ShareShiftThreshold { get; init; } = ComparisonResult.DefaultShareShiftThreshold;
+
     /// <summary>Every problem with the options.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -72,6 +78,7 @@ public sealed record ComparisonOptions
         }
 
         if (Iterations is < 1) p.Add($"iterations {Iterations} must be at least 1");
+        if (!(ShareShiftThreshold >= 0)) p.Add($"the share threshold {ShareShiftThreshold} must be 0 or more percentage points");
         return p;
     }
 }

@@ -59,6 +59,7 @@ public static class MethodComparison
         string experiment = WriteExperiment(options, config, tile);
 
         var runs = new List<ComparisonRun>();
+        long[]? referenceCounts = null;
         int total = options.Rows.Count * options.Seeds.Count, index = 0;
         foreach (int seed in options.Seeds)
         {
@@ -92,17 +93,25 @@ public static class MethodComparison
                     overrides = overrides with { Prepared = withPseudoLabels, Mode = TrainingMode.SelfTraining, Init = teacher };
                 }
 
-                var (model, seconds) = Train(experiment, overrides, stage, cancellationToken);
+                var (model, seconds, counts) = Train(experiment, overrides, stage, cancellationToken);
                 var matrix = new ConfusionMatrix(prepared.ClassNames.Count);
+                var predicted = new long[prepared.ClassNames.Count];
                 for (int s = 0; s < scored.Count; s++)
                 {
                     string mask = Path.Combine(folder, $"target-{s}.tif");
-                    Predict(model, scored[s].ImagePath, mask, options, stage, cancellationToken);
+                    PredictionSummary summary = Predict(model, scored[s].ImagePath, mask, options, stage, cancellationToken);
+                    for (int c = 0; c < predicted.Length; c++)
+                    {
+                        predicted[c] += summary.ClassPixels[c];
+                    }
+
                     matrix.Add(RasterEvaluator.Evaluate(mask, scored[s].LabelPath!, prepared.ClassNames, null, cancellationToken).Matrix);
                 }
 
+                referenceCounts = [.. Enumerable.Range(0, matrix.ClassCount).Select(matrix.ReferenceCount)];
                 double cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpuBefore;
-                runs.Add(new ComparisonRun(row, seed, 100 * matrix.MeanIoU(), matrix.IoU().Select(v => 100 * v).ToList(), seconds, cpu, model));
+                runs.Add(new ComparisonRun(row, seed, 100 * matrix.MeanIoU(), [.. matrix.IoU().Select(v => 100 * v)], Percent(predicted),
+                    counts is null ? [] : Percent(counts.SourceLabels), seconds, cpu, model));
             }
         }
 
@@ -110,8 +119,9 @@ public static class MethodComparison
             $"Target mIoU (%) on '{Path.GetFileName(prepared.Folder.TrimEnd('/'))}' ({string.Join(", ", scored.Select(s => s.Name))}), mean ± std over seeds " +
             $"{string.Join(", ", options.Seeds)}: {iterations} iterations, {tile}-px tiles, batch {config.Training.BatchSize}, network blocks " +
             $"[{string.Join(",", config.Model.Blocks ?? DeepLabMulti.BlocksForDepth(config.Model.Depth))}] width {config.Model.Width}, " +
-            $"from '{Path.GetFileName(options.ExperimentConfig)}'; paired Δ: per seed, minus {ComparisonOptions.Baseline} of the same seed.");
-        var result = new ComparisonResult(prepared.ClassNames, runs, settings);
+            $"from '{Path.GetFileName(options.ExperimentConfig)}'; {DeviceDescription(options.Device)}; " +
+            $"paired Δ: per seed, minus {ComparisonOptions.SourceOnly} (or {ComparisonOptions.Baseline}) of the same seed, with its {100 * PairedDifference.DefaultConfidence:0} % confidence interval (Student's t over the seeds).");
+        var result = new ComparisonResult(prepared.ClassNames, runs, settings, referenceCounts is null ? null : Percent(referenceCounts), options.ShareShiftThreshold);
         Write(Path.Combine(options.Output, "comparison.json"), result.ToJson());
         Write(Path.Combine(options.Output, "comparison.md"), result.ToMarkdown());
         ComparisonChart.Save(Path.Combine(options.Output, "comparison.png"), settings.Split(':')[0],
@@ -178,7 +188,21 @@ public static class MethodComparison
         }
     }
 
-    private static (string Model, double Seconds) Train(string experimentPath, ExperimentOverrides overrides, Progress stage, CancellationToken cancellationToken)
+    /// <summary>
+    /// "CPU (AVX2): numbers change with the instruction set as with the seed" for a CPU run (libtorch
+    /// and oneDNN pick kernels by it, which round differently); the device's name otherwise.
+    /// </summary>
+    public static string DeviceDescription(string device)
+    {
+        var resolved = Runtime.TorchRuntime.ResolveDevice(device);
+        return resolved.type == TorchSharp.DeviceType.CPU
+            ? $"CPU ({CpuInstructionSet.Describe()}: numbers change with the instruction set as with the seed)"
+            : $"device {resolved}";
+    }
+
+    private static double[] Percent(IReadOnlyList<long> counts) => [.. Evaluation.ClassShares.Of(counts).Select(v => 100 * v)];
+
+    private static (string Model, double Seconds, ClassCounts? Counts) Train(string experimentPath, ExperimentOverrides overrides, Progress stage, CancellationToken cancellationToken)
     {
         // Each run starts with no finalizer pending from the previous runs' TorchSharp objects: a finalizer
         // that frees a native scalar while libtorch reads it corrupts a step (see Runtime.NoGcRegion).
@@ -191,10 +215,10 @@ public static class MethodComparison
         cancellationToken.ThrowIfCancellationRequested();
         string model = Path.Combine(experiment.RunOptions.RunFolder, "model.pth");
         ModelPackage.Save(model, experiment.Network, experiment.Describe(outcome.NextIteration));
-        return (model, outcome.Elapsed.TotalSeconds);
+        return (model, outcome.Elapsed.TotalSeconds, outcome.Counts);
     }
 
-    private static void Predict(string model, string image, string mask, ComparisonOptions options, Progress stage, CancellationToken cancellationToken)
+    private static PredictionSummary Predict(string model, string image, string mask, ComparisonOptions options, Progress stage, CancellationToken cancellationToken)
     {
         var device = Runtime.TorchRuntime.ResolveDevice(options.Device);
         var (network, description) = ModelPackage.Load(model, device);
@@ -202,7 +226,7 @@ public static class MethodComparison
             ?? throw new InvalidDataException($"'{model}' holds no band statistics to normalise the target with.");
         using var predictor = new NetworkTilePredictor(network, statistics, device, description.Classes, ownsNetwork: true);
         var request = new PredictionRequest { InputPath = image, MaskPath = mask, Stitch = options.Stitch };
-        RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => stage.Report("predict", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
+        return RasterPrediction.Run(request, predictor, new SynchronousProgress<StitchProgress>(p => stage.Report("predict", (double)p.TilesDone / Math.Max(1, p.TileCount))), cancellationToken);
     }
 
     private static void Write(string path, string text) => Runtime.AtomicFile.WriteAllText(path, text);

@@ -95,10 +95,11 @@ public static class SampleDemo
         var legend = new ClassLegend([.. prepared.ClassNames.Select((n, i) => new ClassEntry(i, n, Colours[i % 3].R, Colours[i % 3].G, Colours[i % 3].B))]);
         Directory.CreateDirectory(Path.Combine(output, "masks"));
         var reports = new Dictionary<string, EvaluationReport>();
+        var shares = new Dictionary<string, string>();
         foreach (string mode in Modes)
         {
             string mask = Path.Combine(output, "masks", $"{mode}.tif");
-            RasterPrediction.Run(new PredictionRequest
+            PredictionSummary summary = RasterPrediction.Run(new PredictionRequest
             {
                 InputPath = target.ImagePath,
                 MaskPath = mask,
@@ -107,6 +108,7 @@ public static class SampleDemo
                 Overwrite = true, // the demo's own folder
             }, training[mode].ModelPath, new ModelLoadOptions { Device = options.Device },
                 new SynchronousProgress<StitchProgress>(p => progress?.Report(new SampleDemoProgress(4, Steps, $"predict {mode}", p.TilesDone, p.TileCount, ""))), cancellationToken);
+            shares[mode] = ClassShares.Format(summary.ClassNames, summary.ClassShares);
             reports[mode] = RasterEvaluation.Run(new RasterEvaluationOptions
             {
                 PredictionPath = mask,
@@ -122,12 +124,17 @@ public static class SampleDemo
         Quicklook.Save(Path.Combine(output, "quicklook.png"), target.ImagePath, [2, 1, 3],
             [("source-only", Path.Combine(output, "masks", "source-only.tif")), ("adapted", Path.Combine(output, "masks", "adapted.tif")), ("reference", target.LabelPath)],
             Colours, "CBERS-2 (NIR,R,G)");
-        string table = Table(prepared.ClassNames, reports["source-only"], reports["adapted"]);
+        // The class shares need no label: they are what a user without labels sees of the two models. The
+        // numbers change with the CPU's instruction set as with the seed, so the report names it.
+        string device = MethodComparison.DeviceDescription(options.Device);
+        string table = Table(prepared.ClassNames, reports["source-only"], reports["adapted"]) +
+            $"\nClass shares of the target masks (no labels used)\n{"source-only",-12} {shares["source-only"]}\n{"adapted",-12} {shares["adapted"]}\n\nRan on {device}.\n";
         AtomicFile.WriteAllText(Path.Combine(output, "report.txt"), table);
         AtomicFile.WriteAllText(Path.Combine(output, "report.json"), JsonSerializer.Serialize(new
         {
             iterations,
             full = options.Full,
+            device,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             sourceOnlyMiou = Math.Round(100 * reports["source-only"].MeanIoU, 2),
             adaptedMiou = Math.Round(100 * reports["adapted"].MeanIoU, 2),

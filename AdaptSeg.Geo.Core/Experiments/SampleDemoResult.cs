@@ -7,7 +7,7 @@ namespace AdaptSeg.Geo.Experiments;
 /// <param name="Cancelled">Stopped during training (the run folders keep their checkpoints); nothing after it ran.</param>
 /// <param name="Training">Each mode's training run ("source-only", "adapted").</param>
 /// <param name="Reports">Each mode's evaluation against the target's derived labels (empty when cancelled).</param>
-/// <param name="Table">The per-class IoU of both models side by side (report.txt).</param>
+/// <param name="Table">The per-class IoU of both models side by side, the class shares of their masks and the device (report.txt).</param>
 /// <param name="Elapsed">Wall time of the whole demo.</param>
 public sealed record SampleDemoResult(bool Cancelled, string Output, IReadOnlyDictionary<string, TrainingRunResult> Training,
     IReadOnlyDictionary<string, EvaluationReport> Reports, string Table, TimeSpan Elapsed)

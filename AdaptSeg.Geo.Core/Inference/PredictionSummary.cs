@@ -12,6 +12,15 @@ public sealed record PredictionSummary(string MaskPath, string? ProbabilityPath,
     /// <summary>Things the user should know (a model without a recorded training grid).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The mask's class names, in label order.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>Pixels of each class in the mask written (nodata not counted), counted as it streamed out.</summary>
+    public IReadOnlyList<long> ClassPixels { get; init; } = [];
+
+    /// <summary>Each class's share of the mask's classified pixels (fractions in label order; all 0 for a mask with none).</summary>
+    public IReadOnlyList<double> ClassShares => Evaluation.ClassShares.Of(ClassPixels);
+
     /// <summary>What was adjusted to fit the raster (a tile larger than the raster, clamped to it).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

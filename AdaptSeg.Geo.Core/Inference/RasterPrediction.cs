@@ -68,7 +68,8 @@ public static class RasterPrediction
         using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
         string? sourceItem = request.StacItem && assigned is null && request.StacSourceIsItem ? StacItemRaster.ReadItem(request.StacSource!, cancellationToken) : null;
         using var stac = request.StacItem && assigned is null ? new PendingOutput(PredictionStacItem.PathFor(request.MaskPath)) : null;
-        IPredictionSink sink = plan.Wrap(probabilities is null ? mask : new CompositeSink([mask, probabilities]), predictor.ClassCount);
+        var counted = new ClassCountingSink(mask, predictor.ClassCount);
+        IPredictionSink sink = plan.Wrap(probabilities is null ? counted : new CompositeSink([counted, probabilities]), predictor.ClassCount);
 
         try
         {
@@ -136,6 +137,8 @@ public static class RasterPrediction
         {
             Grid = plan.Description,
             Warnings = plan.Warnings,
+            ClassNames = legend.Names,
+            ClassPixels = counted.Counts,
             Notes = notes,
         };
     }

@@ -84,7 +84,18 @@ public sealed class AdversarialTrainer : IDisposable
     /// One iteration (0-based <paramref name="iteration"/> drives the poly schedule) over one or
     /// more batches whose gradients are accumulated before the optimisers step.
     /// </summary>
-    public StepLosses Step(int iteration, IReadOnlyList<TrainingBatch> batches)
+    public StepLosses Step(int iteration, IReadOnlyList<TrainingBatch> batches) => Step(iteration, batches, observeTarget: false, out _);
+
+    /// <summary>
+    /// One iteration, as <see cref="Step(int, IReadOnlyList{TrainingBatch})"/>, that also counts
+    /// pixels per class (<paramref name="counts"/>): the source labels, and the main head's argmax on
+    /// the target outputs the step computes anyway. A step that computes none (source-only training,
+    /// or before an entropy term starts with no discriminator) counts no target pixel, unless
+    /// <paramref name="observeTarget"/> asks for one forward of the target images without gradients,
+    /// in training mode as the adapted step's target forward, with the batch-norm running statistics
+    /// put back afterwards: the observation changes no weight, statistic, random number or loss.
+    /// </summary>
+    public StepLosses Step(int iteration, IReadOnlyList<TrainingBatch> batches, bool observeTarget, out ClassCounts counts)
     {
         if (batches.Count == 0)
         {
@@ -108,13 +119,15 @@ public sealed class AdversarialTrainer : IDisposable
         }
 
         double share = 1.0 / batches.Count;
-        bool entropyOn = Settings.Entropy != EntropyTerm.None && !Settings.SourceOnly && iteration >= Settings.EntropyFromIteration;
-        bool needTarget = Settings.UsesDiscriminators || Settings.SelfTraining || entropyOn;
+        bool entropyOn = EntropyOn(iteration);
+        bool forwardsTarget = ForwardsTarget(iteration);
         var seg = new Tensor?[Levels];
         var adv = new Tensor?[Levels];
         var disc = new Tensor?[Levels];
         var ent = new Tensor?[Levels];
         var targetSeg = new Tensor?[Levels];
+        Tensor? sourceCounts = null, targetCounts = null;
+        long classes = 0;
 
         foreach (TrainingBatch batch in batches)
         {
@@ -138,14 +151,22 @@ public sealed class AdversarialTrainer : IDisposable
             }
 
             (total! * share).backward();
-            if (Settings.SourceOnly || !needTarget)
+            classes = source[1].shape[1];
+            sourceCounts = Add(sourceCounts, CountClasses(batch.SourceLabels, classes));
+            if (!forwardsTarget)
             {
+                if (observeTarget)
+                {
+                    targetCounts = Add(targetCounts, CountClasses(ObservedTargetClasses(batch.TargetImages), classes));
+                }
+
                 continue;
             }
 
             // Target, one loop over levels: pseudo-label segmentation (self-training), fooling the frozen
             // discriminators into calling target outputs "source", and the entropy term.
             Tensor[] target = Upsampled(network.Module.call(batch.TargetImages), batch.TargetImages.shape[^2], batch.TargetImages.shape[^1]);
+            targetCounts = Add(targetCounts, CountClasses(target[1].detach().argmax(1), classes));
             total = null;
             for (int level = 0; level < Levels; level++)
             {
@@ -212,10 +233,21 @@ public sealed class AdversarialTrainer : IDisposable
             optimizer.step();
         }
 
-        // The only host synchronisation of the iteration: the six losses come back in one transfer, at the end.
-        double[] all = Numbers([.. seg, .. adv, .. disc, .. ent, .. targetSeg]);
+        // The only host synchronisation of the iteration: the losses and the class counts come back in one transfer, at the end.
+        targetCounts ??= zeros(classes, ScalarType.Float64, sourceCounts!.device);
+        double[] all = Numbers([.. seg, .. adv, .. disc, .. ent, .. targetSeg], [sourceCounts!, targetCounts]);
+        counts = new ClassCounts(
+            [.. all.AsSpan(10, (int)classes).ToArray().Select(c => (long)c)],
+            [.. all.AsSpan(10 + (int)classes, (int)classes).ToArray().Select(c => (long)c)]);
         return StepLosses.FromLevels(all[0..2], all[2..4], all[4..6], all[6..8], all[8..10]);
     }
+
+    /// <summary>
+    /// Whether the step of <paramref name="iteration"/> forwards the target tiles to train on them
+    /// (adversarial, entropy or pseudo-label losses); when not, it counts the target's classes only
+    /// when asked to observe them.
+    /// </summary>
+    public bool ForwardsTarget(int iteration) => !Settings.SourceOnly && (Settings.UsesDiscriminators || Settings.SelfTraining || EntropyOn(iteration));
 
     /// <summary>Sets the poly learning rates for a 0-based iteration.</summary>
     public void SetLearningRates(int iteration)
@@ -242,6 +274,8 @@ public sealed class AdversarialTrainer : IDisposable
             optimizer.Dispose();
         }
     }
+
+    private bool EntropyOn(int iteration) => Settings.Entropy != EntropyTerm.None && !Settings.SourceOnly && iteration >= Settings.EntropyFromIteration;
 
     /// <summary>The discriminators' view of (upsampled) logits: the softmax, or AdvEnt's self-information map of it.</summary>
     private Tensor DiscriminatorInputOf(Tensor logits)
@@ -281,18 +315,48 @@ public sealed class AdversarialTrainer : IDisposable
     /// <summary>Losses are computed in float32 even when the network runs in bfloat16 or float16.</summary>
     private static Tensor ForLoss(Tensor t) => t.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? t.to_type(ScalarType.Float32) : t;
 
-    private static double[] Numbers(Tensor?[] values)
+    /// <summary>The scalars (null: 0) then the vectors' elements, as doubles, in one transfer to the host.</summary>
+    private static double[] Numbers(Tensor?[] scalars, Tensor[] vectors)
     {
-        Tensor? any = values.FirstOrDefault(v => v is not null);
-        if (any is null)
+        Device device = vectors[0].device;
+        using Tensor zero = zeros([1], ScalarType.Float64, device);
+        using Tensor all = cat([.. scalars.Select(v => v is null ? zero : v.to_type(ScalarType.Float64).reshape([1])), .. vectors.Select(v => v.to_type(ScalarType.Float64).reshape([-1]))], 0);
+        using Tensor host = all.cpu();
+        return host.data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// Pixels per class (float64, exact to 2^53) of class indices [N,H,W]; values outside 0..classes-1
+    /// (the ignore label) are not counted. Built from scatter_add_ rather than bincount, which on a GPU
+    /// would wait for the device to learn its output size.
+    /// </summary>
+    private static Tensor CountClasses(Tensor indices, long classes)
+    {
+        Tensor flat = indices.flatten().to_type(ScalarType.Int64);
+        Tensor outside = flat.lt(0).logical_or(flat.ge(classes));
+        Tensor slots = flat.masked_fill(outside, classes);
+        Tensor counts = zeros(classes + 1, ScalarType.Float64, flat.device).scatter_add_(0, slots, ones(flat.shape[0], ScalarType.Float64, flat.device));
+        return counts.narrow(0, 0, classes);
+    }
+
+    /// <summary>
+    /// The main head's classes on target images from a forward without gradients, in the network's
+    /// current (training) mode. A training-mode forward moves the batch-norm running statistics, so
+    /// every buffer is copied before and written back after: the prediction the model makes later,
+    /// and every later step, are exactly as without the observation.
+    /// </summary>
+    private Tensor ObservedTargetClasses(Tensor images)
+    {
+        using var noGrad = no_grad();
+        var buffers = network.Module.buffers().ToList();
+        var saved = buffers.Select(b => b.clone()).ToList();
+        (Tensor _, Tensor main) = network.Module.call(images);
+        for (int i = 0; i < buffers.Count; i++)
         {
-            return new double[values.Length];
+            buffers[i].copy_(saved[i]);
         }
 
-        using Tensor zero = zeros([], ScalarType.Float64, any.device);
-        using Tensor stacked = stack(values.Select(v => v is null ? zero : v.to_type(ScalarType.Float64).reshape([])).ToArray());
-        using Tensor host = stacked.cpu();
-        return host.data<double>().ToArray();
+        return Upsample(main, images.shape[^2], images.shape[^1]).argmax(1);
     }
 
     private static void SetTrainable(IEnumerable<nn.Module<Tensor, Tensor>> modules, bool trainable)

@@ -12,14 +12,47 @@ public static class TrainingLog
     /// <summary>
     /// One line of the log: the six AdaptSegNet losses, the learning rate and the seconds of the
     /// iteration, then the entropy term and the target segmentation loss on pseudo-labels (0 when
-    /// off; absent in logs of older builds, read as 0).
+    /// off; absent in logs of older builds, read as 0), and on the last iteration before each
+    /// checkpoint the class shares (<see cref="Shares"/>; absent on other lines and in older logs).
     /// </summary>
     public sealed record Entry(int Iteration, double SegAux, double SegMain, double AdvAux, double AdvMain, double DiscAux, double DiscMain, double LearningRate, double Seconds,
-        double EntAux = 0, double EntMain = 0, double TargetSegAux = 0, double TargetSegMain = 0)
+        double EntAux = 0, double EntMain = 0, double TargetSegAux = 0, double TargetSegMain = 0,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] Shares? ClassShares = null)
     {
         /// <summary>The iteration's losses.</summary>
         [System.Text.Json.Serialization.JsonIgnore]
         public StepLosses Losses => new(SegAux, SegMain, AdvAux, AdvMain, DiscAux, DiscMain, EntAux, EntMain, TargetSegAux, TargetSegMain);
+    }
+
+    /// <summary>
+    /// What training showed of the classes, without target labels, from iteration
+    /// <see cref="FromIteration"/> to the line's iteration: the share of each class (label order,
+    /// fractions) in the source labels of the tiles sampled and in the main head's argmax on the
+    /// target tiles. <see cref="TargetFrom"/> says which target tiles: <see cref="FromTraining"/>,
+    /// every target batch the steps forwarded (adapted methods, self-training); or
+    /// <see cref="FromCheckpointBatch"/>, only the line's own target batch, through a forward without
+    /// gradients (source-only training, which forwards no target tile; see
+    /// <see cref="AdversarialTrainer.Step(int, IReadOnlyList{Data.TrainingBatch}, bool, out ClassCounts)"/>).
+    /// A target share far from the source's and moving toward it as training goes on is what
+    /// output-space alignment does when the classes are shared differently in the two domains.
+    /// </summary>
+    public sealed record Shares(int FromIteration, long SourcePixels, IReadOnlyList<double> Source, long TargetPixels, IReadOnlyList<double> Target, string TargetFrom)
+    {
+        /// <summary>Every target batch the steps forwarded since <see cref="FromIteration"/>.</summary>
+        public const string FromTraining = "training";
+
+        /// <summary>Only the checkpoint iteration's target batch, forwarded without gradients.</summary>
+        public const string FromCheckpointBatch = "checkpoint batch";
+
+        /// <summary>The shares of the counts since <paramref name="fromIteration"/>, rounded to 1e-4.</summary>
+        public static Shares From(int fromIteration, ClassCounts counts, bool targetFromTraining)
+        {
+            ArgumentNullException.ThrowIfNull(counts);
+            return new Shares(fromIteration, counts.SourcePixels, Rounded(counts.SourceLabels), counts.TargetPixels, Rounded(counts.TargetPredicted),
+                targetFromTraining ? FromTraining : FromCheckpointBatch);
+        }
+
+        private static double[] Rounded(IReadOnlyList<long> counts) => [.. Evaluation.ClassShares.Of(counts).Select(v => Math.Round(v, 4))];
     }
 
     // A diverged iteration's NaN or infinite losses are logged too ("NaN", "Infinity"), before the run stops.

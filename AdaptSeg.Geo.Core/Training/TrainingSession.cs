@@ -12,7 +12,10 @@ namespace AdaptSeg.Geo.Training;
 /// (weights, optimiser states, schedule position, RNG; the data of an iteration depend only on
 /// its number), a PNG plot of the losses, TensorBoard event files (<see cref="TensorBoardLog"/>)
 /// and, at each checkpoint, a quicklook of what the network makes of the last batch's first source
-/// and target tiles (quicklook.png, also in TensorBoard).
+/// and target tiles (quicklook.png, also in TensorBoard). The log line of the last iteration before
+/// each scheduled checkpoint (and the final one) carries the class shares since the previous one
+/// (<see cref="TrainingLog.Shares"/>): the source labels' and the target predictions', counted by
+/// the steps as plain numbers.
 /// </summary>
 public sealed class TrainingSession
 {
@@ -83,6 +86,9 @@ public sealed class TrainingSession
         var clock = Stopwatch.StartNew();
         string? lastCheckpoint = null;
         int iteration = startIteration;
+        ClassCounts? interval = null, total = null;
+        int intervalStart = startIteration;
+        bool targetFromTraining = false;
         IReadOnlyList<BatchData>? lastBatches = null;
 
         using var loader = new PrefetchingBatchLoader(data, startIteration, options.LoadAhead);
@@ -97,13 +103,24 @@ public sealed class TrainingSession
 
                 var started = clock.Elapsed;
                 IReadOnlyList<BatchData> batches = loader.Get(iteration);
-                StepLosses losses = Step(iteration, batches);
+                bool beforeCheckpoint = (iteration + 1) % options.CheckpointEvery == 0 || iteration + 1 == options.Iterations;
+                StepLosses losses = Step(iteration, batches, beforeCheckpoint, out ClassCounts counts);
                 lastBatches = batches;
                 history.Add((iteration, losses));
+                interval = interval?.Plus(counts) ?? counts;
+                total = total?.Plus(counts) ?? counts;
+                targetFromTraining |= trainer.ForwardsTarget(iteration);
+                TrainingLog.Shares? shares = null;
+                if (beforeCheckpoint)
+                {
+                    shares = TrainingLog.Shares.From(intervalStart, interval, targetFromTraining);
+                    (interval, intervalStart, targetFromTraining) = (null, iteration + 1, false);
+                }
+
                 double seconds = (clock.Elapsed - started).TotalSeconds;
                 double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power, trainer.Settings.WarmupIterations);
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
-                    losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain)));
+                    losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain, shares)));
                 log.Flush();
                 board.Iteration(iteration, ActiveLosses(losses), LearningRates(iteration), seconds);
                 if (!losses.AllFinite)
@@ -130,7 +147,7 @@ public sealed class TrainingSession
             lastCheckpoint = Checkpoint(iteration, history, board, lastBatches);
         }
 
-        return new TrainingOutcome(iteration, cancelled, lastCheckpoint, loader.WaitFraction, clock.Elapsed, history);
+        return new TrainingOutcome(iteration, cancelled, lastCheckpoint, loader.WaitFraction, clock.Elapsed, history) { Counts = total };
     }
 
     private string Checkpoint(int nextIteration, IReadOnlyList<(int, StepLosses)> history, TensorBoardLog board, IReadOnlyList<BatchData>? batches)
@@ -224,7 +241,7 @@ public sealed class TrainingSession
         Visualisation.TileQuicklook.Save(options.QuicklookPath, sh, sw, panels, legend);
     }
 
-    private StepLosses Step(int iteration, IReadOnlyList<BatchData> batches)
+    private StepLosses Step(int iteration, IReadOnlyList<BatchData> batches, bool observeTarget, out ClassCounts counts)
     {
         using var scope = NewDisposeScope();
         var tensors = batches.Select(b =>
@@ -236,6 +253,6 @@ public sealed class TrainingSession
                 tensor(b.TargetImages, [b.Batch, b.Bands, b.TargetHeight, b.TargetWidth]).to(dtype).to(device),
                 b.TargetLabels is null ? null : tensor(b.TargetLabels, [b.Batch, b.TargetHeight, b.TargetWidth]).to(ScalarType.Int64).to(device));
         }).ToList();
-        return trainer.Step(iteration, tensors);
+        return trainer.Step(iteration, tensors, observeTarget, out counts);
     }
 }

@@ -43,6 +43,8 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
 
         string markdown = File.ReadAllText(Path.Combine(output, "comparison.md"));
         Assert.Contains(markdown.Trim(), stdout.Replace("\r", "", StringComparison.Ordinal));
+        Assert.Contains("no significant difference", markdown); // two seeds: every interval is wide
+        Assert.Contains($"CPU ({AdaptSeg.Geo.Runtime.CpuInstructionSet.Describe()}", markdown);
         double Run(string row, int seed) => runs.Single(r => r.GetProperty("row").GetString() == row && r.GetProperty("seed").GetInt32() == seed).GetProperty("miou").GetDouble();
 
         using var chart = Image.Load<Rgb24>(Path.Combine(output, "comparison.png"));
@@ -64,21 +66,41 @@ public sealed class CompareCommandTests(PreparedExperimentFixture prepared, ITes
                 Assert.Equal(iou.Where(v => !double.IsNaN(v)).Average(), run.GetProperty("miou").GetDouble(), 0.011);
             }
 
-            // Paired difference to adaptsegnet, seed by seed.
-            JsonElement diff = row.GetProperty("pairedDifference");
-            if (name == "adaptsegnet")
+            // Paired differences to source-only and adaptsegnet, seed by seed, with the 95 % interval of
+            // two seeds: mean ± t(0.975, 1) · std / √2, where std of two differences is |d1 - d2| / √2.
+            var diffs = row.GetProperty("pairedDifferences").EnumerateArray().ToDictionary(d => d.GetProperty("reference").GetString()!);
+            string[] references = name switch { "source-only" => [], "adaptsegnet" => ["source-only"], _ => ["source-only", "adaptsegnet"] };
+            Assert.Equal(references, diffs.Keys);
+            foreach (string reference in references)
             {
-                Assert.Equal(JsonValueKind.Null, diff.ValueKind);
-            }
-            else
-            {
-                Assert.Equal((a - Run("adaptsegnet", 1) + b - Run("adaptsegnet", 2)) / 2, diff.GetDouble(), 0.011);
+                double d1 = a - Run(reference, 1), d2 = b - Run(reference, 2);
+                JsonElement diff = diffs[reference];
+                Assert.Equal((d1 + d2) / 2, diff.GetProperty("mean").GetDouble(), 0.011);
+                double half = 12.706204736 * Math.Abs(d1 - d2) / 2;
+                Assert.Equal((d1 + d2) / 2 - half, diff.GetProperty("low").GetDouble(), 0.2);
+                Assert.Equal((d1 + d2) / 2 + half, diff.GetProperty("high").GetDouble(), 0.2);
+                Assert.Equal(diff.GetProperty("low").GetDouble() > 0 || diff.GetProperty("high").GetDouble() < 0, diff.GetProperty("significant").GetBoolean());
             }
 
-            // The table line carries the same numbers (one decimal there, two in the JSON).
-            string line = Assert.Single(markdown.Split('\n'), l => l.StartsWith($"| {name} |", StringComparison.Ordinal));
-            string[] cells = line.Split('|', StringSplitOptions.TrimEntries);
-            Assert.Equal(classes + 4 + 1, cells.Length);
+            // The predicted shares of each run are those of the masks it wrote (no label involved).
+            foreach (JsonElement run in runs.Where(r => r.GetProperty("row").GetString() == name))
+            {
+                byte[] mask = Raster.TestRasters.ReadAll<byte>(Path.Combine(output, "runs", $"{name.Replace('+', '-')}-seed{run.GetProperty("seed").GetInt32()}", "target-0.tif"));
+                double classified = mask.Count(v => v != 255);
+                var shares = run.GetProperty("predictedShares").EnumerateArray().Select(v => v.GetDouble()).ToList();
+                for (int c = 0; c < classes; c++)
+                {
+                    Assert.Equal(100 * mask.Count(v => v == c) / classified, shares[c], 0.006);
+                }
+            }
+
+            // The table line carries the same numbers (one decimal there, two in the JSON); the first
+            // table is the scores, the second the class shares, each with a line per row.
+            var lines = markdown.Split('\n').Where(l => l.StartsWith($"| {name} |", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, lines.Count);
+            string[] cells = lines[0].Split('|', StringSplitOptions.TrimEntries);
+            Assert.Equal(classes + 5 + 1, cells.Length);
+            Assert.Equal(name == "source-only", !lines[1].Contains('(', StringComparison.Ordinal)); // the others show their change against source-only
             double[] cell = cells[2].Split('±').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             Assert.Equal(mean, cell[0], 0.051);
             Assert.Equal(std, cell[1], 0.051);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AdaptSeg.Geo.Cli.Commands;
 using AdaptSeg.Geo.Inference;
 using AdaptSeg.Geo.Raster;
+using AdaptSeg.Geo.Tests.Raster;
 using AdaptSeg.Geo.Tests.TestSupport;
 using AdaptSeg.Geo.Tiling;
 using AdaptSeg.Geo.Tests.Inference;
@@ -57,6 +58,23 @@ public sealed class PredictCommandTests
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal(100.0, report.RootElement.GetProperty("miou_percent").GetDouble());
         Assert.NotEmpty(ClassPolygonizer.Read(temp.File("classes.gpkg")));
+    }
+
+    [Fact]
+    public async Task Predict_ModelFreePredictor_PrintsTheClassSharesOfTheMaskItWrote()
+    {
+        using var temp = new TempDirectory();
+        string mask = temp.File("mask.tif");
+        var (code, output, error) = await RunPredict(
+            "--input", Labels, "--output", mask, "--checkpoint", "labels-as-model", "--bands", "1", "--classes", "water,vegetation,other", "--tile-size", "256");
+        Assert.True(code == 0, error);
+
+        // The labels predict themselves: the mask holds the labels' classes (6.9 % water, 52.3 % vegetation, 40.9 % other of the labelled pixels).
+        byte[] written = TestRasters.ReadAll<byte>(mask);
+        long classified = written.Count(v => v != 255);
+        string Percent(int c) => (100.0 * written.Count(v => v == c) / classified).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"class shares  water {Percent(0)} %, vegetation {Percent(1)} %, other {Percent(2)} % of {classified} classified pixels", output);
+        Assert.Contains("water 6.9 %, vegetation 52.3 %, other 40.9 %", output);
     }
 
     [Fact]

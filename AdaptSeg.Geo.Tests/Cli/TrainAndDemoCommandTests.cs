@@ -189,6 +189,7 @@ public sealed class DemoCommandTests
         var (code, text, error) = await CliRunner.RunAsync("demo", "--out", output, "--device", "cpu", "--repository", TestPaths.RepoRoot);
         Assert.True(code == 0, error);
         Assert.Contains("mIoU", text);
+        Assert.Contains($"Ran on CPU ({AdaptSeg.Geo.Runtime.CpuInstructionSet.Describe()}: numbers change with the instruction set as with the seed).", text);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
         double sourceOnly = report.RootElement.GetProperty("sourceOnlyMiou").GetDouble();
         double adapted = report.RootElement.GetProperty("adaptedMiou").GetDouble();
@@ -216,6 +217,11 @@ public sealed class DemoCommandTests
             Assert.Equal(255, mask.GetNoData(1));
             Assert.Equal(["water", "vegetation", "other"], RasterClassStyle.ReadClassNames(mask, 1));
             Assert.True(RasterClassStyle.ReadColorTable(mask, 1).Count >= 3);
+
+            // The class shares printed are those of the mask.
+            byte[] classes = Raster.TestRasters.ReadAll<byte>(Path.Combine(output, "masks", mode + ".tif"));
+            double[] shares = [.. Enumerable.Range(0, 3).Select(c => (double)classes.Count(v => v == c) / classes.Count(v => v != 255))];
+            Assert.Contains($"{mode,-12} {ClassShares.Format(names, shares)}", text);
         }
 
         AssertQuicklookShowsImageAndMasks(Path.Combine(output, "quicklook.png"), grid);

@@ -32,6 +32,27 @@ public sealed class RasterPredictionTests
     }
 
     [Fact]
+    public void Run_MaskWithNodata_SummaryCountsEachClassOfTheMaskWritten()
+    {
+        using var temp = new TempDirectory();
+        string input = temp.File("rgba.tif");
+        var (classes, keep) = MaskedScene();
+        using (GdalDataset ds = CreateGeoreferenced(input, 4, ["ALPHA=YES"]))
+        {
+            WriteClassBands(ds, classes);
+            ds.Write<byte>(4, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), [.. keep.Select(k => k ? (byte)255 : (byte)0)]);
+        }
+
+        PredictionSummary summary = RasterPrediction.Run(MaskedRequest(input, temp.File("mask.tif")), new OneHotBandPredictor(3, bandCount: 3));
+
+        byte[] mask = TestRasters.ReadAll<byte>(summary.MaskPath);
+        Assert.Contains((byte)255, mask);
+        Assert.Equal(Enumerable.Range(0, 3).Select(c => (long)mask.Count(v => v == c)), summary.ClassPixels);
+        Assert.Equal(Enumerable.Range(0, 3).Select(c => (double)mask.Count(v => v == c) / mask.Count(v => v != 255)), summary.ClassShares);
+        Assert.Equal(Legend.Names, summary.ClassNames);
+    }
+
+    [Fact]
     public void Run_InputWithPerDatasetMaskBand_MaskedPixelsBecomeNodata()
     {
         using var temp = new TempDirectory();

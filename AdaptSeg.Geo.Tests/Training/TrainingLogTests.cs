@@ -37,6 +37,39 @@ public sealed class TrainingLogTests
     }
 
     [Fact]
+    public void Format_ClassShares_ReadBackAndAbsentFromOtherLines()
+    {
+        using var temp = new TempDirectory();
+        string log = temp.File("log.jsonl");
+        var shares = new TrainingLog.Shares(100, 36864, [0.1612, 0.3234, 0.5154], 36864, [0, 0.6521, 0.3479], TrainingLog.Shares.FromTraining);
+        File.WriteAllText(log, Line(0) + "\n" + TrainingLog.Format(new TrainingLog.Entry(199, 1, 2, 3, 4, 5, 6, 0.1, 0.5, ClassShares: shares)) + "\n");
+
+        var entries = TrainingLog.Read(log);
+
+        Assert.Null(entries[0].ClassShares);
+        Assert.DoesNotContain("classShares", Line(0));
+        TrainingLog.Shares read = entries[1].ClassShares!;
+        Assert.Equal((100, 36864L, 36864L, "training"), (read.FromIteration, read.SourcePixels, read.TargetPixels, read.TargetFrom));
+        Assert.Equal([0.1612, 0.3234, 0.5154], read.Source);
+        Assert.Equal([0, 0.6521, 0.3479], read.Target);
+        Assert.Contains("\"classShares\":{\"fromIteration\":100", File.ReadAllText(log));
+    }
+
+    [Fact]
+    public void Read_LogOfABuildBeforeClassShares_ReadsWithoutShares()
+    {
+        using var temp = new TempDirectory();
+        string log = temp.File("log.jsonl");
+        File.WriteAllText(log, "{\"iteration\":99,\"segAux\":1,\"segMain\":2,\"advAux\":3,\"advMain\":4,\"discAux\":5,\"discMain\":6,\"learningRate\":0.1,\"seconds\":0.5," +
+            "\"entAux\":0,\"entMain\":0,\"targetSegAux\":0,\"targetSegMain\":0}\n");
+
+        TrainingLog.Entry read = Assert.Single(TrainingLog.Read(log));
+
+        Assert.Null(read.ClassShares);
+        Assert.Equal(new StepLosses(1, 2, 3, 4, 5, 6), read.Losses);
+    }
+
+    [Fact]
     public void Read_TornFinalLine_EntriesBeforeItAndTheLineReported()
     {
         using var temp = new TempDirectory();
