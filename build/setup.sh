@@ -5,7 +5,7 @@
 #   - a font for the plots (fonts-dejavu-core; ScottPlot draws through SkiaSharp),
 #   - the .NET 10 SDK when `dotnet` has none, with Microsoft's dotnet-install.sh into
 #     /usr/local/share/dotnet, linked as /usr/local/bin/dotnet.
-# With --test-tools also python3-gdal, python3-torch, python3-qgis and python3-jsonschema, which some
+# With --test-tools also python3-gdal, python3-torch, python3-torchvision, python3-qgis and python3-jsonschema, which some
 # tests use to check the outputs in GDAL's COG validator, PyTorch, QGIS and the STAC JSON Schemas
 # (they are skipped, with the reason, without).
 # Everything present: it only checks (a fraction of a CPU-second; no apt, no network).
@@ -64,7 +64,7 @@ if [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
 fi
 
 if [ "$test_tools" = yes ]; then
-  for module in osgeo.gdal:python3-gdal torch:python3-torch qgis.core:python3-qgis jsonschema:python3-jsonschema; do
+  for module in osgeo.gdal:python3-gdal torch:python3-torch qgis.core:python3-qgis jsonschema:python3-jsonschema torchvision:python3-torchvision; do
     if ! /usr/bin/python3 -c "import ${module%%:*}" >/dev/null 2>&1; then
       packages="$packages ${module#*:}"
     fi
