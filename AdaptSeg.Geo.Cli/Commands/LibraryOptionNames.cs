@@ -11,6 +11,13 @@ internal static class LibraryOptionNames
     [
         ("the QGIS style of PredictionRequest.MaskPath", "the QGIS style of --output"),
         ("the QGIS style of PseudoLabelOptions.OutputPath", "the QGIS style of --output"),
+        ("Set PredictionRequest.Grid to Model", "Pass --grid model"),
+        ("PredictionRequest.Grid = Model", "--grid model"),
+        ("Use the device 'cpu'", "Use --device cpu"),
+        ("run on the device 'cpu'", "run with --device cpu"),
+        ("RasterEvaluationOptions.ClassNames", "--classes"),
+        ("SceneListRequest.NamePattern", "--mask-name"),
+        ("OnnxExportRequest.DynamicSize", "--dynamic-size"),
         ("PredictionRequest.InputPath", "--input"),
         ("PredictionRequest.StacSource", "--input"),
         ("PredictionRequest.ModelPath", "--checkpoint"),

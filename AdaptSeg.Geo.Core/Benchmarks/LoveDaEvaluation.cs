@@ -112,6 +112,7 @@ public static class LoveDaEvaluation
 
     private static byte[] Predict(DeepLabMulti network, Loaded image, Device device)
     {
+        using var noGc = new NoGcRegion(); // TorchSharp's implicit scalars must not be finalised mid-call
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         Tensor input = torch.tensor(image.Pixels, [1, 3, image.Height, image.Width], ScalarType.Float32).to(device);

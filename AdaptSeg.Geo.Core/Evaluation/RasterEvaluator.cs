@@ -30,7 +30,7 @@ internal static class RasterEvaluator
     {
         using GdalDataset prediction = PamDataset.Open(predictionPath);
         classNames ??= RasterClassStyle.ReadClassNames(prediction, 1)
-            ?? throw new ArgumentException($"'{predictionPath}' carries no class names; give them with --classes (for example --classes water,vegetation,other).", nameof(classNames));
+            ?? throw new ArgumentException($"'{predictionPath}' carries no class names; give them in RasterEvaluationOptions.ClassNames (for example water, vegetation, other).", nameof(classNames));
         if (classNames.Count is < 1 or > 255)
         {
             throw new ArgumentException($"{classNames.Count} classes given; give 1..255 class names.", nameof(classNames));
@@ -150,7 +150,7 @@ internal static class RasterEvaluator
         {
             throw new InvalidDataException(
                 $"The {role} '{path}' holds values outside the {classCount} classes (0..{classCount - 1}) and the ignore value 255: " +
-                $"{string.Join(", ", bad.Select(v => $"{v} ({seen[v]} px)"))}. Give the full class list with --classes, or map those values to 255.");
+                $"{string.Join(", ", bad.Select(v => $"{v} ({seen[v]} px)"))}. Give the full class list in RasterEvaluationOptions.ClassNames, or map those values to 255.");
         }
     }
 

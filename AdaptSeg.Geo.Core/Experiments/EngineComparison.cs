@@ -46,13 +46,7 @@ public static class EngineComparison
 
         string output = MethodComparison.ClaimOutput(options.Output);
         PreparedDataset prepared = PreparedDataset.Load(options.Prepared);
-        var scored = prepared.Target.Scenes.Where(s => s.LabelPath is not null).ToList();
-        if (scored.Count == 0)
-        {
-            throw new PreparedDatasetException(
-                $"No target scene of '{prepared.Folder}' has evaluation labels, so nothing can be scored. Give the target scenes labels in the prepare config and prepare again.",
-                prepared.Folder);
-        }
+        var scored = MethodComparison.ScoredTargetScenes(prepared);
 
         ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig);
         int iterations = options.Iterations ?? config.Training.Iterations;
@@ -68,7 +62,8 @@ public static class EngineComparison
             if (options.ReuseModels && File.Exists(model))
             {
                 Report("reuse model", 0.6);
-                foreach (string old in Directory.EnumerateFiles(folder, "*.onnx").Concat(Directory.EnumerateFiles(folder, "target-*")))
+                // The earlier run's exports (and their STAC Items) and masks; the trained model stays.
+                foreach (string old in Directory.EnumerateFiles(folder, "*.onnx").Concat(Directory.EnumerateFiles(folder, "*.stac.json")).Concat(Directory.EnumerateFiles(folder, "target-*")).Distinct())
                 {
                     File.Delete(old);
                 }

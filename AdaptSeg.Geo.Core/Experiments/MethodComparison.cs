@@ -31,6 +31,16 @@ public static class MethodComparison
     /// <returns>The full path.</returns>
     public static string ClaimOutput(string output) => OutputFolderClaim.Claim(output, Marker, "comparison");
 
+    /// <summary>The target scenes of <paramref name="prepared"/> that have evaluation labels (they only score).</summary>
+    /// <exception cref="PreparedDatasetException">None has: nothing could be scored.</exception>
+    internal static List<PreparedScene> ScoredTargetScenes(PreparedDataset prepared)
+    {
+        var scored = prepared.Target.Scenes.Where(s => s.LabelPath is not null).ToList();
+        return scored.Count > 0 ? scored : throw new PreparedDatasetException(
+            $"No target scene of '{prepared.Folder}' has evaluation labels, so nothing can be scored. Give the target scenes labels in the prepare config and prepare again.",
+            prepared.Folder);
+    }
+
     /// <summary>Runs the comparison; returns its result (also written under <see cref="ComparisonOptions.Output"/>).</summary>
     /// <exception cref="ArgumentException">Invalid options.</exception>
     /// <exception cref="PreparedDatasetException">The prepared pair has no target scene with evaluation labels.</exception>
@@ -45,13 +55,7 @@ public static class MethodComparison
         string output = ClaimOutput(options.Output);
 
         PreparedDataset prepared = PreparedDataset.Load(options.Prepared);
-        var scored = prepared.Target.Scenes.Where(s => s.LabelPath is not null).ToList();
-        if (scored.Count == 0)
-        {
-            throw new PreparedDatasetException(
-                $"No target scene of '{prepared.Folder}' has evaluation labels, so nothing can be scored. Give the target scenes labels in the prepare config and prepare again.",
-                prepared.Folder);
-        }
+        var scored = ScoredTargetScenes(prepared);
 
         ExperimentConfig config = JsonConfigReader.Read<ExperimentConfig>(options.ExperimentConfig, options.Set);
         int iterations = options.Iterations ?? config.Training.Iterations;

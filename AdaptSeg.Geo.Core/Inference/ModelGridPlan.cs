@@ -88,7 +88,7 @@ public sealed class ModelGridPlan : IDisposable
                 {
                     throw new NotSupportedException(
                         $"'{input.Path}' is in {own.Describe()} ({Units(own)}) but the model was trained on {model.Describe()} ({Units(model)}). " +
-                        $"Pass --grid model to predict and write on the model's CRS at {Format(ps)} {Units(model)}, or reproject the input first: " +
+                        $"Set PredictionRequest.Grid to Model to predict and write on the model's CRS at {Format(ps)} {Units(model)}, or reproject the input first: " +
                         $"gdalwarp -t_srs {(model.EpsgCode is int e ? $"EPSG:{e}" : "<the model's CRS>")} -tr {Format(ps)} {Format(ps)} -r bilinear input.tif input_on_model_crs.tif.");
                 }
 

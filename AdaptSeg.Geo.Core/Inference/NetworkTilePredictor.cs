@@ -53,6 +53,9 @@ public sealed class NetworkTilePredictor : ITilePredictor, IDisposable
 
     public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)
     {
+        // No garbage collection during the forward pass: TorchSharp's implicit native scalars (a residual
+        // add_, a division) could be finalised while libtorch reads them (see Runtime.NoGcRegion).
+        using var noGc = new Runtime.NoGcRegion();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor x = tensor(input.ToArray(), [batch, BandCount, height, width]).to(mean.dtype).to(device);

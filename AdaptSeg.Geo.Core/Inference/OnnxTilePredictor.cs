@@ -198,8 +198,8 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         if (FixedSize is { } size && (size.Height > 0 && size.Height != height || size.Width > 0 && size.Width != width))
         {
             throw new ArgumentException(
-                $"{origin} was exported for {size.Height}x{size.Width} tiles but got {height}x{width}; predict with --tile-size {size.Height}, " +
-                "or export with --dynamic-size (or pass the model.pth) for any tile size.");
+                $"{origin} was exported for {size.Height}x{size.Width} tiles but got {height}x{width}; predict with StitchOptions.TileSize {size.Height}, " +
+                "or export with OnnxExportRequest.DynamicSize (or pass the model.pth) for any tile size.");
         }
 
         if (buffer.Length != count)
@@ -241,7 +241,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
             options.Dispose();
             throw new DeviceUnavailableException(
                 $"ONNX Runtime cannot run {source} on '{device}': this build's ONNX Runtime has no CUDA execution provider. " +
-                "Use --device cpu, or build with -p:OnnxRuntimeBackend=gpu on a machine with CUDA 12 and cuDNN 9.");
+                "Use the device 'cpu', or build with -p:OnnxRuntimeBackend=gpu on a machine with CUDA 12 and cuDNN 9.");
         }
 
         try
@@ -253,7 +253,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         {
             options.Dispose();
             throw new DeviceUnavailableException(
-                $"ONNX Runtime cannot run {source} on '{device}': {e.Message}. Use --device cpu, or build with -p:OnnxRuntimeBackend=gpu on a machine with CUDA 12 and cuDNN 9.");
+                $"ONNX Runtime cannot run {source} on '{device}': {e.Message}. Use the device 'cpu', or build with -p:OnnxRuntimeBackend=gpu on a machine with CUDA 12 and cuDNN 9.");
         }
     }
 

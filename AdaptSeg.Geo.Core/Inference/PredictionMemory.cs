@@ -40,9 +40,9 @@ public static class PredictionMemory
         if (longestArray > Array.MaxLength || need > available)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"--tile-size {options.TileSize} with --batch-size {options.BatchSize} on a {width}x{height} raster ({bands} band(s), {classes} classes) needs about " +
+                $"StitchOptions.TileSize {options.TileSize} with StitchOptions.BatchSize {options.BatchSize} on a {width}x{height} raster ({bands} band(s), {classes} classes) needs about " +
                 $"{need / (1L << 30):F1} GiB for its tile buffers and blending rows{(longestArray > Array.MaxLength ? ", in arrays larger than .NET allows" : "")}; " +
-                $"this process may use {available / (double)(1L << 30):F1} GiB. Use a smaller --tile-size (512 is typical) or --batch-size."));
+                $"this process may use {available / (double)(1L << 30):F1} GiB. Use a smaller StitchOptions.TileSize (512 is typical) or StitchOptions.BatchSize."));
         }
     }
 }

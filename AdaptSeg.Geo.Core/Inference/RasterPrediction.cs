@@ -50,7 +50,7 @@ public static class RasterPrediction
         {
             throw new ArgumentException(
                 $"A shard is a block of rows of the grid the model predicts on, but '{request.InputPath}' is at another pixel size than the model's ({plan.Description}) " +
-                "and would be resampled back to its own grid. Shard with --grid model (the shards and their mosaic are then on the model's grid), or resample the input to the model's pixel size first.", nameof(request));
+                "and would be resampled back to its own grid. Shard with PredictionRequest.Grid = Model (the shards and their mosaic are then on the model's grid), or resample the input to the model's pixel size first.", nameof(request));
         }
 
         TileShard? shard = assigned is null ? null : TileShard.Plan(predicted.Width, predicted.Height, stitch, assigned.Index, assigned.Count);

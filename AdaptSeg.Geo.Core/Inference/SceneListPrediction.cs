@@ -34,7 +34,7 @@ public static class SceneListPrediction
             string folder = Path.GetDirectoryName(Path.GetFullPath(list))!;
             if (!Directory.Exists(folder))
             {
-                throw new DirectoryNotFoundException($"--inputs '{list}': the folder '{folder}' does not exist.");
+                throw new DirectoryNotFoundException($"SceneListRequest.Inputs '{list}': the folder '{folder}' does not exist.");
             }
 
             return Checked(list, [.. Directory.EnumerateFiles(folder, name).Order(StringComparer.Ordinal)]);
@@ -43,12 +43,12 @@ public static class SceneListPrediction
         var info = new FileInfo(list);
         if (!info.Exists)
         {
-            throw new FileNotFoundException($"--inputs '{list}' is neither a folder, a glob nor a text file of paths; check the path.", list);
+            throw new FileNotFoundException($"SceneListRequest.Inputs '{list}' is neither a folder, a glob nor a text file of paths; check the path.", list);
         }
 
         if (info.Length > 64L << 20)
         {
-            throw new InvalidDataException($"--inputs '{list}' is {info.Length} bytes; a list of scenes is at most 64 MiB. Is it a raster? Give a text file of paths.");
+            throw new InvalidDataException($"SceneListRequest.Inputs '{list}' is {info.Length} bytes; a list of scenes is at most 64 MiB. Is it a raster? Give a text file of paths.");
         }
 
         string baseFolder = info.DirectoryName!;
@@ -63,7 +63,7 @@ public static class SceneListPrediction
 
             if (line.Contains('\0'))
             {
-                throw new InvalidDataException($"--inputs '{list}' holds binary data; give a text file of paths, one a line.");
+                throw new InvalidDataException($"SceneListRequest.Inputs '{list}' holds binary data; give a text file of paths, one a line.");
             }
 
             scenes.Add(IsRemote(line) || Path.IsPathRooted(line) ? line : Path.GetFullPath(Path.Combine(baseFolder, line)));
@@ -83,7 +83,7 @@ public static class SceneListPrediction
     {
         if (!pattern.Contains("{name}", StringComparison.Ordinal) || pattern.IndexOfAny(['/', '\\']) >= 0)
         {
-            throw new ArgumentException($"--mask-name '{pattern}' must contain {{name}} (the scene's file name without extension) and no folder, for example {{name}}_mask.tif.");
+            throw new ArgumentException($"SceneListRequest.NamePattern '{pattern}' must contain {{name}} (the scene's file name without extension) and no folder, for example {{name}}_mask.tif.");
         }
 
         string name = Path.GetFileNameWithoutExtension(input.TrimEnd('/'));
@@ -158,5 +158,5 @@ public static class SceneListPrediction
 
     private static IReadOnlyList<string> Checked(string list, IReadOnlyList<string> scenes) => scenes.Count > 0
         ? scenes
-        : throw new FileNotFoundException($"--inputs '{list}' names no scene; give a folder of rasters, a glob such as 'scenes/*.tif', or a text file of paths.", list);
+        : throw new FileNotFoundException($"SceneListRequest.Inputs '{list}' names no scene; give a folder of rasters, a glob such as 'scenes/*.tif', or a text file of paths.", list);
 }

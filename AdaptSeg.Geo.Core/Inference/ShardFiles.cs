@@ -28,7 +28,7 @@ public static partial class ShardFiles
         string folder = Path.GetDirectoryName(Path.GetFullPath(maskPath))!;
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"The shard folder '{folder}' does not exist; give the --output path the shards were predicted with.");
+            throw new DirectoryNotFoundException($"The shard folder '{folder}' does not exist; give the mask path the shards were predicted with (PredictionRequest.MaskPath).");
         }
 
         string stem = Path.GetFileNameWithoutExtension(maskPath);

@@ -47,7 +47,7 @@ public static class ShardMosaic
         {
             if (shards.FirstOrDefault(s => s.Manifest.Probabilities is null) is { Path: { } without })
             {
-                throw new ShardSetException(request.ShardsOf, [$"'{without}' lists no probability raster; predict the shards with --probabilities to mosaic them."]);
+                throw new ShardSetException(request.ShardsOf, [$"'{without}' lists no probability raster; predict the shards with PredictionRequest.ProbabilityPath to mosaic them."]);
             }
 
             string[] sources = [.. shards.Select(s => Path.Combine(folder, s.Manifest.Probabilities!))];

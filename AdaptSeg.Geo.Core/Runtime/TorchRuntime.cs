@@ -63,7 +63,7 @@ public static class TorchRuntime
                 $"CUDA was asked for but is not available: {why} " +
                 $"Either build with -p:TorchBackend=cuda (needs TorchSharp-cuda-linux from your NuGet feed), " +
                 $"or point {LibTorchVariable} at the lib folder of a CUDA libtorch (or install PyTorch with CUDA for python3), " +
-                "or run with --device cpu.");
+                "or run on the device 'cpu'.");
         }
 
         return new torch.Device(normalised);

@@ -109,7 +109,7 @@ public sealed class RasterEvaluatorTests
         using var temp = new TempDirectory();
         string r = Write(temp.File("r.tif"), new byte[12]);
         var e = Assert.Throws<ArgumentException>(() => RasterEvaluator.Evaluate(r, r));
-        Assert.Contains("--classes", e.Message);
+        Assert.Contains("RasterEvaluationOptions.ClassNames", e.Message);
     }
 
     private static string Write(string path, byte[] values)

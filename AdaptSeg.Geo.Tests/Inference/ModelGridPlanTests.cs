@@ -123,7 +123,7 @@ public sealed class ModelGridPlanTests
         };
 
         var error = Assert.Throws<NotSupportedException>(() => RasterPrediction.Run(request, new OneHotBandPredictor(3)));
-        Assert.Contains("--grid model", error.Message);
+        Assert.Contains("PredictionRequest.Grid to Model", error.Message);
         Assert.Contains("gdalwarp -t_srs EPSG:32725", error.Message);
         Assert.False(File.Exists(request.MaskPath));
 
