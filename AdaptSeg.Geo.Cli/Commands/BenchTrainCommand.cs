@@ -1,10 +1,9 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using AdaptSeg.Geo.Config;
+using AdaptSeg.Geo.Experiments;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Runtime;
-using AdaptSeg.Geo.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,11 +34,19 @@ internal static class BenchTrainCommand
     private static readonly Option<bool> ChannelsLast = new("--channels-last") { Description = "Feed NHWC-strided inputs (TorchSharp has no memory_format API)." };
     private static readonly Option<bool> CudnnBenchmark = new("--cudnn-benchmark") { Description = "Let cuDNN pick the fastest convolution algorithms (set through libtorch)." };
 
+    private static readonly Option<string?> ConfigFile = new("--config")
+    {
+        Description = "Time one iteration of this experiment file instead of a preset: its network, classes, batch, method and image sizes " +
+            "(LoveDA's crops, a prepared folder's tiles, GTA5/Cityscapes' sizes), on synthetic tensors (no data is read). --scale, --dtype and the rest still apply.",
+    };
+
+    private static readonly Option<int> Bands = new("--bands") { Description = "Input bands with --config (a prepared folder's band count; LoveDA and GTA5 have 3).", DefaultValueFactory = _ => 3 };
+
     public static Command Create()
     {
         var command = new Command("train", "Time full adversarial training iterations on synthetic tensors and print ms per iteration, images per second and peak memory.")
         {
-            Preset, Depth, Width, Backbone, OutputStride, TrainableBatchNorm, Scale, CommonOptions.Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
+            Preset, ConfigFile, Bands, Depth, Width, Backbone, OutputStride, TrainableBatchNorm, Scale, CommonOptions.Device, Iterations, Warmup, Dtype, ChannelsLast, CudnnBenchmark,
         };
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, t))));
         return command;
@@ -47,40 +54,59 @@ internal static class BenchTrainCommand
 
     private static int Run(ParseResult parse, CancellationToken cancellationToken)
     {
-        TextWriter o = parse.Out();
-        var (sourceW, sourceH, targetW, targetH, batch, classes) = parse.GetValue(Preset)!.ToLowerInvariant() switch
-        {
-            "paper" => (1280, 720, 1024, 512, 1, 19),
-            "landcover" => (512, 512, 512, 512, 4, 6),
-            var other => throw new ArgumentException($"--preset '{other}' is not known; use paper or landcover."),
-        };
+        TrainingBenchmarkOptions options = parse.GetValue(ConfigFile) is { } configPath
+            ? TrainingBenchmarkOptions.FromExperiment(JsonConfigReader.Read<ExperimentConfig>(configPath), Path.GetFileName(configPath), parse.GetValue(Bands))
+            : FromPreset(parse);
         double scale = parse.GetValue(Scale);
         if (scale is <= 0 or > 4)
         {
             throw new ArgumentException("--scale must be in (0, 4].");
         }
 
-        (sourceW, sourceH, targetW, targetH) = ((int)(sourceW * scale), (int)(sourceH * scale), (int)(targetW * scale), (int)(targetH * scale));
-        ScalarType dtype = parse.GetValue(Dtype)!.ToLowerInvariant() switch
+        options = options with
         {
-            "float32" => ScalarType.Float32,
-            "bfloat16" => ScalarType.BFloat16,
-            var other => throw new ArgumentException($"--dtype '{other}' is not supported; use float32 or bfloat16."),
+            SourceWidth = (int)(options.SourceWidth * scale), SourceHeight = (int)(options.SourceHeight * scale),
+            TargetWidth = (int)(options.TargetWidth * scale), TargetHeight = (int)(options.TargetHeight * scale),
+            Device = parse.GetValue(CommonOptions.Device)!,
+            DType = parse.GetValue(Dtype)!.ToLowerInvariant() switch
+            {
+                "float32" => ScalarType.Float32,
+                "bfloat16" => ScalarType.BFloat16,
+                var other => throw new ArgumentException($"--dtype '{other}' is not supported; use float32 or bfloat16."),
+            },
+            ChannelsLast = parse.GetValue(ChannelsLast),
+            CudnnBenchmark = parse.GetValue(CudnnBenchmark),
+            Iterations = parse.GetValue(Iterations),
+            Warmup = parse.GetValue(Warmup),
         };
-        int iterations = parse.GetValue(Iterations), warmup = parse.GetValue(Warmup);
-        if (iterations < 1 || warmup < 0)
+        TextWriter err = parse.Err();
+        TrainingBenchmarkResult result = TrainingBenchmark.Run(options, new SynchronousProgress<TrainingBenchmarkProgress>(p =>
+            err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(p.Warmup ? "warm-up" : "iteration")} {p.Iteration}: {p.Milliseconds:F1} ms"))), cancellationToken);
+
+        TextWriter o = parse.Out();
+        o.WriteLine($"adversarial iteration: {result.Description}");
+        o.WriteLine($"CPU ISA: {CpuInstructionSet.Describe()}");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train: {result.MeanMilliseconds:F1} ms per iteration (mean of {result.Milliseconds.Count}; min {result.MinMilliseconds:F1}), {result.PairsPerSecond:F2} source+target image pairs/s"));
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory: {result.PeakMemoryMiB:F0} MiB process (VmHWM)"));
+        if (result.OnCuda)
         {
-            throw new ArgumentException("--iterations must be at least 1 and --warmup at least 0.");
+            o.WriteLine("GPU peak memory: not exposed by TorchSharp 0.107; read it from nvidia-smi during the run.");
         }
 
-        torch.Device device = TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!);
-        if (parse.GetValue(CudnnBenchmark))
-        {
-            CudaTuning.SetCudnnBenchmark(true);
-        }
+        return ExitCodes.Success;
+    }
 
-        torch.manual_seed(1234);
-        var options = new DeepLabOptions
+    /// <summary>A preset with the network options given.</summary>
+    private static TrainingBenchmarkOptions FromPreset(ParseResult parse)
+    {
+        TrainingBenchmarkOptions preset = parse.GetValue(Preset)!.ToLowerInvariant() switch
+        {
+            "paper" => TrainingBenchmarkOptions.Paper,
+            "landcover" => TrainingBenchmarkOptions.LandCover,
+            var other => throw new ArgumentException($"--preset '{other}' is not known; use paper or landcover."),
+        };
+        var network = new DeepLabOptions
         {
             Width = parse.GetValue(Width) ?? 64,
             Backbone = parse.GetValue(Backbone)!.Trim().ToLowerInvariant() switch
@@ -92,64 +118,11 @@ internal static class BenchTrainCommand
             OutputStride = parse.GetValue(OutputStride),
             TrainableBatchNorm = parse.GetValue(TrainableBatchNorm),
         };
-        if (options.OutputStride is not (8 or 16) || (options.OutputStride == 16 && options.Backbone == BackboneKind.DeepLabV2ResNet))
+        if (network.OutputStride is not (8 or 16) || (network.OutputStride == 16 && network.Backbone == BackboneKind.DeepLabV2ResNet))
         {
-            throw new ArgumentException($"--output-stride {options.OutputStride} is not available: use 8, or 16 with --backbone torchvision-resnet.");
+            throw new ArgumentException($"--output-stride {network.OutputStride} is not available: use 8, or 16 with --backbone torchvision-resnet.");
         }
 
-        using var network = new DeepLabMulti(classes, 3, DeepLabMulti.BlocksForDepth(parse.GetValue(Depth)), options);
-        using var d1 = new FcDiscriminator(classes);
-        using var d2 = new FcDiscriminator(classes);
-        foreach (nn.Module m in new nn.Module[] { network, d1, d2 })
-        {
-            m.to(device, dtype);
-        }
-
-        using var trainer = new AdversarialTrainer(network, [d1, d2], new TrainerSettings());
-        using var source = Input(batch, sourceH, sourceW, dtype, device, parse.GetValue(ChannelsLast));
-        using var labels = torch.randint(0, classes, [batch, sourceH, sourceW], dtype: ScalarType.Int64, device: device);
-        using var target = Input(batch, targetH, targetW, dtype, device, parse.GetValue(ChannelsLast));
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"adversarial iteration: {(options.Backbone == BackboneKind.TorchvisionResNet ? $"torchvision ResNet-{parse.GetValue(Depth)} (output stride {options.OutputStride})" : $"ResNet-{parse.GetValue(Depth)}")}" +
-            $"{(options.TrainableBatchNorm ? " with trainable batch norm" : "")} width {options.Width}, {classes} classes, batch {batch}, source {sourceW}x{sourceH}, target {targetW}x{targetH}, {dtype} on {device}" +
-            $"{(parse.GetValue(ChannelsLast) ? ", channels-last" : "")}{(parse.GetValue(CudnnBenchmark) ? ", cuDNN benchmark" : "")}"));
-
-        var times = new List<double>();
-        for (int i = 0; i < warmup + iterations; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var clock = Stopwatch.StartNew();
-            trainer.Step(i, source, labels, target); // returns numbers: the step ends with its one host synchronisation
-            if (i >= warmup)
-            {
-                times.Add(clock.Elapsed.TotalMilliseconds);
-            }
-
-            parse.Err().WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(i < warmup ? "warm-up" : "iteration")} {i + 1}: {clock.Elapsed.TotalMilliseconds:F1} ms"));
-        }
-
-        double mean = times.Average();
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train: {mean:F1} ms per iteration (mean of {iterations}; min {times.Min():F1}), {1000.0 * batch / mean:F2} source+target image pairs/s"));
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory: {ProcessMemory.PeakWorkingSetMiB():F0} MiB process (VmHWM)"));
-        if (device.type == DeviceType.CUDA)
-        {
-            o.WriteLine("GPU peak memory: not exposed by TorchSharp 0.107; read it from nvidia-smi during the run.");
-        }
-
-        return ExitCodes.Success;
-    }
-
-    private static Tensor Input(int batch, int height, int width, ScalarType dtype, torch.Device device, bool channelsLast)
-    {
-        Tensor x = torch.randn([batch, 3, height, width], dtype: dtype, device: device);
-        if (!channelsLast)
-        {
-            return x;
-        }
-
-        Tensor nhwc = CudaTuning.ToChannelsLast(x);
-        x.Dispose();
-        return nhwc;
+        return preset with { Network = network, Blocks = DeepLabMulti.BlocksForDepth(parse.GetValue(Depth)), Label = $"{preset.Label}, ResNet-{parse.GetValue(Depth)}" };
     }
 }

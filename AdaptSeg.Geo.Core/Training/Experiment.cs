@@ -122,7 +122,22 @@ public sealed class Experiment : IDisposable
         }
 
         TrainingConfig t = config.Training;
-        var settings = new TrainerSettings
+        TrainerSettings settings = TrainerSettingsOf(config);
+        var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
+        string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
+        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = data.Prepared?.Folder ?? config.Data.Prepared } }, JsonConfigReader.Options);
+        var runOptions = new TrainingRunOptions(output, t.Iterations, t.CheckpointEvery, effective, config.Data.LoaderThreads,
+            Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({ModeName(t.Mode)})");
+        return new Experiment(config, data, network, discriminators, trainer, device, runOptions, initReport);
+    }
+
+    /// <summary>The trainer's hyper-parameters as <paramref name="config"/>'s training block (and its adaptation in force) sets them.</summary>
+    public static TrainerSettings TrainerSettingsOf(ExperimentConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        TrainingConfig t = config.Training;
+        AdaptationConfig? adaptation = t.AdaptationInForce();
+        return new TrainerSettings
         {
             LearningRate = t.LearningRate,
             HeadLearningRateFactor = t.HeadLearningRateFactor,
@@ -136,7 +151,7 @@ public sealed class Experiment : IDisposable
             SegmentationWeights = [t.LambdaSeg[0], t.LambdaSeg[1]],
             AdversarialWeights = [t.LambdaAdv[0], t.LambdaAdv[1]],
             GanLoss = t.GanLoss,
-            SourceOnly = sourceOnly,
+            SourceOnly = t.Mode == TrainingMode.SourceOnly,
             DiscriminatorInput = adaptation?.DiscriminatorInput ?? DiscriminatorInput.None,
             Entropy = adaptation?.Entropy ?? EntropyTerm.None,
             EntropyFromIteration = adaptation?.EntropyStart(t.Iterations) ?? 0,
@@ -146,12 +161,6 @@ public sealed class Experiment : IDisposable
             SourceWeight = t.Mode == TrainingMode.SelfTraining ? t.SelfTraining.SourceWeight : 1.0,
             TargetWeight = t.SelfTraining.TargetWeight,
         };
-        var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
-        string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
-        string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = data.Prepared?.Folder ?? config.Data.Prepared } }, JsonConfigReader.Options);
-        var runOptions = new TrainingRunOptions(output, t.Iterations, t.CheckpointEvery, effective, config.Data.LoaderThreads,
-            Title: $"{Path.GetFileNameWithoutExtension(configPath)} ({ModeName(t.Mode)})");
-        return new Experiment(config, data, network, discriminators, trainer, device, runOptions, initReport);
     }
 
     /// <summary>The mode as written in configuration files.</summary>

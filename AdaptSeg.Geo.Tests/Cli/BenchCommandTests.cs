@@ -26,7 +26,21 @@ public sealed class BenchCommandTests
             "--backbone", "torchvision-resnet", "--output-stride", "16", "--trainable-batch-norm", "--iterations", "1", "--warmup", "0", "--device", "cpu");
 
         Assert.True(code == ExitCodes.Success, error);
-        Assert.Contains("adversarial iteration: torchvision ResNet-50 (output stride 16) with trainable batch norm width 8, 6 classes, batch 4, source 64x64", output);
+        Assert.Contains("adversarial iteration: landcover, ResNet-50: torchvision ResNet (output stride 16) blocks [3,4,6,3] width 8, trainable batch norm, 6 classes, 3 bands, batch 4, source 64x64", output);
+    }
+
+    [Fact]
+    public async Task Train_LoveDaPresetFile_TimesThatExperimentsStepOnSyntheticTensors()
+    {
+        string preset = Path.Combine(TestPaths.RepoRoot, "sample-configs", "loveda-rural-to-urban.json");
+
+        var (code, output, error) = await CliRunner.RunAsync("bench", "train", "--config", preset, "--scale", "0.0625", "--iterations", "1", "--warmup", "0", "--device", "cpu");
+
+        Assert.True(code == ExitCodes.Success, error);
+        // The preset's network, classes, batch (8 + 8), clipping and 512-px crops (scaled to 32 px); its data and init file are not read.
+        Assert.Contains("loveda-rural-to-urban.json: torchvision ResNet (output stride 16) blocks [3,4,6,3] width 64, trainable batch norm, four ASPP branches, 7 classes, 3 bands, batch 8, source 32x32", output);
+        Assert.Contains("adversarial, clipping 35", output);
+        Assert.Matches(new Regex(@"train: \d+\.\d ms per iteration"), output);
     }
 
     [Fact]

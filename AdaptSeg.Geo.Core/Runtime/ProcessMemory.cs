@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace AdaptSeg.Geo.Cli.Commands;
+namespace AdaptSeg.Geo.Runtime;
 
-/// <summary>The process's peak resident memory.</summary>
-internal static class ProcessMemory
+/// <summary>The process's peak resident memory (VmHWM on Linux), for benchmarks.</summary>
+public static class ProcessMemory
 {
+    /// <summary>The peak resident set of this process so far, in MiB.</summary>
     public static double PeakWorkingSetMiB()
     {
         const string status = "/proc/self/status";
