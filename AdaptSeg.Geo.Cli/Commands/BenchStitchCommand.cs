@@ -1,27 +1,17 @@
-using AdaptSeg.Geo.Data;
-using AdaptSeg.Geo.Models;
-using AdaptSeg.Geo.Models.Onnx;
-using AdaptSeg.Geo.Runtime;
-using Google.Protobuf;
-using TorchSharp;
 using System.CommandLine;
-using System.Diagnostics;
-using AdaptSeg.Geo.Evaluation;
+using AdaptSeg.Geo.Experiments;
 using AdaptSeg.Geo.Inference;
-using AdaptSeg.Geo.Raster;
-using AdaptSeg.Geo.Tiling;
+using AdaptSeg.Geo.Models;
+using Engine = AdaptSeg.Geo.Experiments.PredictionBenchmarkEngine;
 
 namespace AdaptSeg.Geo.Cli.Commands;
 
 /// <summary>
-/// <c>adaptseg bench stitch</c> (and <c>bench predict</c> with the network): throughput of everything in prediction except the network
-/// (read tiles, blend, argmax, write the compressed mask) on a large synthetic raster, with a
-/// model-free predictor whose cost is negligible.
+/// <c>adaptseg bench stitch</c> (and <c>bench predict</c> with the network): throughput of sliding-window prediction
+/// on a large synthetic raster (<see cref="PredictionBenchmark"/>); this command parses and prints.
 /// </summary>
 internal sealed class BenchStitchCommand
 {
-    private const string SyntheticCrs = "PROJCS[\"WGS 84 / UTM zone 25S\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",-33],PARAMETER[\"scale_factor\",0.9996],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",10000000],UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"32725\"]]";
-
     private static readonly Option<int> Size = new("--size")
     {
         Description = "Side of the synthetic square raster in pixels.",
@@ -40,23 +30,15 @@ internal sealed class BenchStitchCommand
         DefaultValueFactory = _ => 6,
     };
 
-    private static readonly Option<int> TileSize = new("--tile-size") { Description = "Tile side.", DefaultValueFactory = _ => 512 };
-
-    private static readonly Option<int?> Overlap = new("--overlap") { Description = "Overlap; default half the tile." };
-
-    private static readonly Option<string> Blend = new("--blend") { Description = "hann or center-crop.", DefaultValueFactory = _ => "hann" };
-
-    private static readonly Option<string?> Folder = new("--folder") { Description = "Where the synthetic raster and the mask go (default: a temporary folder, deleted afterwards)." };
+    private static readonly Option<string?> Folder = new("--folder") { Description = "Where the synthetic raster and the masks go (default: a temporary folder, deleted afterwards)." };
 
     private static readonly Option<int> Depth = new("--depth") { Description = "ResNet depth of the network (101 or 50).", DefaultValueFactory = _ => 101 };
 
     private static readonly Option<int> Width = new("--width") { Description = "Stem width of the network (the paper: 64).", DefaultValueFactory = _ => 64 };
 
-    private static readonly Option<int> Batch = new("--batch-size") { Description = "Tiles per network call.", DefaultValueFactory = _ => 4 };
-
     private static readonly Option<string?> Blocks = new("--blocks") { Description = "Bottleneck blocks per stage, for example 1,1,1,1 (the demo's light network); overrides --depth." };
 
-    private static readonly Option<string> Engine = new("--engine")
+    private static readonly Option<string> Engines = new("--engine")
     {
         Description = "What runs the network: torchsharp (default), onnxruntime (the same weights exported in memory, float32), int8 (that graph quantised to QDQ int8, " +
             "calibrated on tiles of the synthetic raster), both (torchsharp,onnxruntime), all (the three) or a comma-separated list; one after the other on the same raster and tiles, " +
@@ -70,8 +52,9 @@ internal sealed class BenchStitchCommand
             "Measure sliding-window prediction without a network: read -> blend -> argmax -> write (DEFLATE GeoTIFF) on a synthetic raster, " +
             "with a model-free predictor (one-hot of the first band's value). Prints MPix/s and peak memory.")
         {
-            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder,
+            Size, BandCount, ClassCount, Folder,
         };
+        StitchOptionGroup.AddTo(command);
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, network: false, t), "cancelled.")));
         return command;
     }
@@ -81,277 +64,153 @@ internal sealed class BenchStitchCommand
     {
         var command = new Command("predict",
             "Measure tiled inference end to end: read -> DeepLab network (random weights, batched tiles) -> blend -> write, on a synthetic raster. " +
-            "Prints ms per tile, MPix/s and peak memory.")
+            "Prints ms per tile, MPix/s and peak memory. Then times the network alone on the same tiles (read beforehand, untimed) and prints the pipeline/network throughput ratio.")
         {
-            Size, BandCount, ClassCount, TileSize, Overlap, Blend, Folder, Depth, Width, Batch, CommonOptions.Device, Blocks, Engine,
+            Size, BandCount, ClassCount, Folder, Depth, Width, CommonOptions.Device, Blocks, Engines,
         };
-        command.Description += " Then times the network alone on the same tiles (read beforehand, untimed) and prints the pipeline/network throughput ratio.";
+        StitchOptionGroup.AddTo(command);
         command.SetAction((parse, token) => Task.FromResult(CommandErrors.Run(parse, token, t => Run(parse, network: true, t), "cancelled.")));
         return command;
     }
 
     private static int Run(ParseResult parse, bool network, CancellationToken cancellationToken)
     {
-        int size = parse.GetValue(Size);
-        int bands = parse.GetValue(BandCount);
-        int classes = parse.GetValue(ClassCount);
-        int tile = parse.GetValue(TileSize);
-        if (size < 1 || bands < 1 || classes is < 1 or > 255 || tile < 16)
+        var options = new PredictionBenchmarkOptions
         {
-            parse.Err().WriteLine("error: --size and --bands must be positive, --classes 1..255, --tile-size at least 16.");
-            return ExitCodes.BadInput;
+            Size = parse.GetValue(Size),
+            Bands = parse.GetValue(BandCount),
+            Classes = parse.GetValue(ClassCount),
+            Stitch = StitchOptionGroup.Parse(parse),
+            Folder = parse.GetValue(Folder),
+            Engines = network ? ParseEngines(parse.GetValue(Engines)!) : [Engine.ModelFree],
+        };
+        if (network)
+        {
+            options = options with
+            {
+                Blocks = parse.GetValue(Blocks) is { } blocks ? CommandArguments.ParseBands(blocks, "--blocks") : DeepLabMulti.BlocksForDepth(parse.GetValue(Depth)),
+                Width = parse.GetValue(Width),
+                Device = parse.GetValue(CommonOptions.Device)!,
+            };
         }
 
-        BlendMode blend = parse.GetValue(Blend) == "center-crop" ? BlendMode.CenterCrop : BlendMode.Hann;
-        int overlap = parse.GetValue(Overlap) ?? tile / 2;
-        string engine = network ? parse.GetValue(Engine)!.Trim().ToLowerInvariant() : "none";
-        string[] engines = engine switch
+
+        TextWriter o = parse.Out();
+        TextWriter err = parse.Err();
+        PredictionBenchmarkResult result;
+        using (var progress = new EngineProgress(err))
+        {
+            result = PredictionBenchmark.Run(options, progress, cancellationToken);
+        }
+
+        StitchOptions stitch = options.Stitch;
+        o.WriteLine($"raster        {options.Size}x{options.Size}, {options.Bands} band(s) uint8, {options.Classes} classes");
+        o.WriteLine($"CPU threads   {Environment.ProcessorCount}");
+        o.WriteLine($"CPU ISA       {result.CpuInstructionSet}");
+        double megapixels = (double)options.Size * options.Size / 1e6;
+        foreach (PredictionBenchmarkRun r in result.Runs)
+        {
+            string name = PredictionBenchmark.Name(r.Engine);
+            if (r.Threads.Length > 0)
+            {
+                o.WriteLine($"threads       {name}: {r.Threads}");
+            }
+
+            o.WriteLine($"engine        {name}");
+            o.WriteLine($"tiles         {r.Tiles} of {stitch.TileSize} px, overlap {stitch.Overlap}, blend {stitch.Blend}");
+            o.WriteLine(network
+                ? $"network       {(parse.GetValue(Blocks) is { } b ? $"blocks {b}" : $"ResNet-{parse.GetValue(Depth)}")} width {options.Width}, batch {stitch.BatchSize}, {r.MillisecondsPerTile:F1} ms per tile, {r.CpuMillisecondsPerTile:F1} CPU-ms per tile"
+                : "network       none (model-free one-hot predictor)");
+            o.WriteLine($"time          {r.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
+            o.WriteLine($"throughput    {r.MegapixelsPerSecond:G3} MPix/s wall-clock");
+            o.WriteLine($"CPU time      {r.CpuSeconds:F2} s all threads = {megapixels / Math.Max(r.CpuSeconds, 1e-9):G3} MPix per CPU-second (steadier on a shared machine)");
+            if (r.NetworkAlone is { } alone)
+            {
+                double aloneRate = megapixels / Math.Max(alone.TotalSeconds, 1e-9);
+                o.WriteLine($"network alone {aloneRate:G3} MPix/s wall-clock on the same {r.Tiles} tiles ({alone.TotalSeconds:F2} s in the network, reading untimed)");
+                o.WriteLine($"pipeline/network {r.MegapixelsPerSecond / aloneRate * 100:F1} % of network-only throughput (wall-clock); CPU-seconds: pipeline {r.CpuSeconds:F2}, network alone {r.NetworkAloneCpuSeconds:F2}");
+            }
+
+            o.WriteLine($"peak memory   {r.PeakMemoryMiB:F0} MiB working set (whole process, VmHWM, so far)");
+        }
+
+        PredictionBenchmarkRun first = result.Runs[0];
+        foreach (PredictionBenchmarkRun r in result.Runs.Skip(1))
+        {
+            o.WriteLine($"compare       {PredictionBenchmark.Name(r.Engine)} / {PredictionBenchmark.Name(first.Engine)}: wall {r.MillisecondsPerTile / first.MillisecondsPerTile:F2}x ({r.MillisecondsPerTile:F1} vs {first.MillisecondsPerTile:F1} ms per tile), " +
+                        $"CPU {r.CpuMillisecondsPerTile / first.CpuMillisecondsPerTile:F2}x ({r.CpuMillisecondsPerTile:F1} vs {first.CpuMillisecondsPerTile:F1} CPU-ms per tile)");
+        }
+
+        foreach (PredictionBenchmarkAgreement a in result.Agreements)
+        {
+            o.WriteLine($"agreement     {PredictionBenchmark.Name(a.Engine)} vs {PredictionBenchmark.Name(a.Reference)}: {a.Percent:F2} % of {a.Total} pixels have the same class" +
+                        (network ? " (random weights: a check that the engines compute the same network, not an accuracy figure)" : ""));
+        }
+
+        if (result.Runs.Count > 1)
+        {
+            o.WriteLine("note          the ratios depend on the CPU's instruction sets (line 'CPU ISA') and thread counts; compare figures only with those alike.");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static IReadOnlyList<Engine> ParseEngines(string text)
+    {
+        string engine = text.Trim().ToLowerInvariant();
+        string[] names = engine switch
         {
             "both" => ["torchsharp", "onnxruntime"],
             "all" => ["torchsharp", "onnxruntime", "int8"],
             _ => engine.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
         };
-        if (network && (engines.Length == 0 || engines.Any(e => e is not ("torchsharp" or "onnxruntime" or "int8")) || engines.Distinct().Count() != engines.Length))
+        var engines = names.Select(n => n switch
         {
-            parse.Err().WriteLine($"error: --engine '{engine}' is not known; use torchsharp, onnxruntime, int8, both, all, or a comma-separated list of the first three.");
-            return ExitCodes.BadInput;
+            "torchsharp" => Engine.TorchSharp,
+            "onnxruntime" => Engine.OnnxRuntime,
+            "int8" => Engine.Int8,
+            _ => (Engine?)null,
+        }).ToList();
+        if (engines.Count == 0 || engines.Any(e => e is null) || engines.Distinct().Count() != engines.Count)
+        {
+            throw new ArgumentException($"--engine '{text}' is not known; use torchsharp, onnxruntime, int8, both, all, or a comma-separated list of the first three (each once).");
         }
 
-        string? given = parse.GetValue(Folder);
-        string folder = given ?? Directory.CreateTempSubdirectory("adaptseg-bench-stitch-").FullName;
-        try
-        {
-            string input = Path.Combine(folder, "bench-input.tif");
-            parse.Err().WriteLine($"writing a {size}x{size}x{bands} synthetic raster (not timed)...");
-            WriteSynthetic(input, size, bands, classes, cancellationToken);
-
-            var o = parse.Out();
-            o.WriteLine($"raster        {size}x{size}, {bands} band(s) uint8, {classes} classes");
-            o.WriteLine($"CPU threads   {Environment.ProcessorCount}");
-            o.WriteLine($"CPU ISA       {CpuInstructionSet.Describe()}");
-            using DeepLabMulti? model = network ? Network(parse, classes, bands) : null;
-            var statistics = new BandStatistics([.. Enumerable.Repeat(127.5, bands)], [.. Enumerable.Repeat(64.0, bands)]);
-            var measured = new List<(string Engine, double MsPerTile, double CpuMsPerTile, string Mask)>();
-            foreach (string e in engines)
-            {
-                var request = new PredictionRequest
-                {
-                    InputPath = input,
-                    MaskPath = Path.Combine(folder, $"bench-mask-{e}.tif"),
-                    Stitch = new StitchOptions { TileSize = tile, Overlap = overlap, Blend = blend, BatchSize = network ? parse.GetValue(Batch) : 4 },
-                };
-                ITilePredictor predictor = e switch
-                {
-                    "torchsharp" => new NetworkTilePredictor(model!, statistics, TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!)),
-                    "onnxruntime" => OnnxTilePredictor.FromNetwork(model!, statistics, device: parse.GetValue(CommonOptions.Device)!),
-                    "int8" => Int8(parse, model!, input, bands, statistics, Math.Min(Math.Min(tile, size), new CalibrationOptions().TileSize), cancellationToken),
-                    _ => new OneHotOfFirstBand(classes, bands),
-                };
-                using var owned = (IDisposable)predictor;
-                if (network)
-                {
-                    o.WriteLine(predictor is OnnxTilePredictor onnx
-                        ? $"threads       {e}: ONNX Runtime intra-op {onnx.IntraOpThreads}"
-                        : $"threads       {e}: TorchSharp intra-op {torch.get_num_threads()} (interop {torch.get_num_interop_threads()})");
-                }
-
-                if (network)
-                {
-                    NetworkAlone(input, predictor, request.Stitch, bands, 1, cancellationToken); // warm-up, not reported
-                }
-
-                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                PredictionSummary summary;
-                using (var progress = new ProgressLine<StitchProgress>(parse.Err(), $"bench {e}", p => (p.TilesDone, p.TileCount)))
-                {
-                    summary = RasterPrediction.Run(request, predictor, progress, cancellationToken);
-                }
-
-                double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-                int tiles = Math.Max(1, summary.Tiles);
-                measured.Add((e, summary.Elapsed.TotalMilliseconds / tiles, cpuSeconds * 1000 / tiles, request.MaskPath));
-                o.WriteLine($"engine        {e}");
-                o.WriteLine($"tiles         {summary.Tiles} of {tile} px, overlap {overlap}, blend {blend}");
-                o.WriteLine(network
-                    ? $"network       {(parse.GetValue(Blocks) is { } blocks ? $"blocks {blocks}" : $"ResNet-{parse.GetValue(Depth)}")} width {parse.GetValue(Width)}, batch {parse.GetValue(Batch)}, {summary.Elapsed.TotalMilliseconds / tiles:F1} ms per tile, {cpuSeconds * 1000 / tiles:F1} CPU-ms per tile"
-                    : "network       none (model-free one-hot predictor)");
-                o.WriteLine($"time          {summary.Elapsed.TotalSeconds:F2} s (read -> predict -> blend -> write)");
-                o.WriteLine($"throughput    {summary.MegapixelsPerSecond:G3} MPix/s wall-clock");
-                o.WriteLine($"CPU time      {cpuSeconds:F2} s all threads = {(double)size * size / 1e6 / Math.Max(cpuSeconds, 1e-9):G3} MPix per CPU-second (steadier on a shared machine)");
-                if (network)
-                {
-                    parse.Err().WriteLine("timing the network alone on the same tiles...");
-                    TimeSpan cpuAloneBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                    TimeSpan alone = NetworkAlone(input, predictor, request.Stitch, bands, int.MaxValue, cancellationToken);
-                    double cpuAlone = (Process.GetCurrentProcess().TotalProcessorTime - cpuAloneBefore).TotalSeconds;
-                    double aloneRate = (double)size * size / 1e6 / Math.Max(alone.TotalSeconds, 1e-9);
-                    o.WriteLine($"network alone {aloneRate:G3} MPix/s wall-clock on the same {summary.Tiles} tiles ({alone.TotalSeconds:F2} s in the network, reading untimed)");
-                    o.WriteLine($"pipeline/network {summary.MegapixelsPerSecond / aloneRate * 100:F1} % of network-only throughput (wall-clock); CPU-seconds: pipeline {cpuSeconds:F2}, network alone {cpuAlone:F2}");
-                }
-
-                o.WriteLine($"peak memory   {ProcessMemory.PeakWorkingSetMiB():F0} MiB working set (whole process, VmHWM, so far)");
-            }
-
-            foreach (var r in measured.Skip(1))
-            {
-                var t = measured[0];
-                o.WriteLine($"compare       {r.Engine} / {t.Engine}: wall {r.MsPerTile / t.MsPerTile:F2}x ({r.MsPerTile:F1} vs {t.MsPerTile:F1} ms per tile), " +
-                            $"CPU {r.CpuMsPerTile / t.CpuMsPerTile:F2}x ({r.CpuMsPerTile:F1} vs {t.CpuMsPerTile:F1} CPU-ms per tile)");
-            }
-
-            for (int j = 1; j < measured.Count; j++)
-            {
-                for (int i = 0; i < j; i++)
-                {
-                    var (agree, total) = MaskAgreement(measured[i].Mask, measured[j].Mask);
-                    o.WriteLine($"agreement     {measured[j].Engine} vs {measured[i].Engine}: {100.0 * agree / Math.Max(1, total):F2} % of {total} pixels have the same class" +
-                                (network ? " (random weights: a check that the engines compute the same network, not an accuracy figure)" : ""));
-                }
-            }
-
-            if (measured.Count > 1)
-            {
-                o.WriteLine($"note          the ratios depend on the CPU's instruction sets (line 'CPU ISA') and thread counts; compare figures only with those alike.");
-            }
-
-            return ExitCodes.Success;
-        }
-        finally
-        {
-            if (given is null)
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        return [.. engines.Select(e => e!.Value)];
     }
 
-    /// <summary>The network's float graph quantised to QDQ int8, calibrated (min-max) on up to 8 tiles of the synthetic raster (at most 256 px: the export's default).</summary>
-    private static OnnxTilePredictor Int8(ParseResult parse, DeepLabMulti model, string raster, int bands, BandStatistics statistics, int tile, CancellationToken cancellationToken)
+    /// <summary>Stages as lines on standard error; each engine's timed pass as its own progress bar.</summary>
+    private sealed class EngineProgress(TextWriter err) : IProgress<PredictionBenchmarkProgress>, IDisposable
     {
-        var calibration = new CalibrationOptions { Tiles = 8, TileSize = tile, Method = CalibrationMethod.MinMax };
-        parse.Err().WriteLine($"int8: calibrating on up to {calibration.Tiles} tiles of the synthetic raster (not timed)...");
-        CalibrationSet set = CalibrationTiles.FromRaster(raster, [.. Enumerable.Range(1, bands)], statistics, calibration, cancellationToken);
-        var floatModel = DeepLabOnnxExporter.Build(model, new OnnxExportOptions(), cancellationToken);
-        var (quantized, _) = OnnxModelExport.QuantizeInt8(floatModel, set, calibration, cancellationToken: cancellationToken);
-        return new OnnxTilePredictor(quantized.ToByteArray(), statistics, [.. Enumerable.Range(0, model.NumClasses).Select(i => $"class_{i}")],
-            parse.GetValue(CommonOptions.Device)!, "the network quantised in memory");
-    }
+        private ProgressLine<StitchProgress>? bar;
+        private Engine? barEngine;
 
-    /// <summary>Pixels with the same value in two masks of the same size.</summary>
-    private static (long Agree, long Total) MaskAgreement(string a, string b)
-    {
-        using var first = GdalDataset.Open(a);
-        using var second = GdalDataset.Open(b);
-        long agree = 0;
-        var rowA = new byte[first.Width];
-        var rowB = new byte[first.Width];
-        for (int y = 0; y < first.Height; y++)
+        public void Report(PredictionBenchmarkProgress value)
         {
-            first.Read<byte>(1, new PixelWindow(0, y, first.Width, 1), rowA);
-            second.Read<byte>(1, new PixelWindow(0, y, first.Width, 1), rowB);
-            for (int x = 0; x < rowA.Length; x++)
+            if (value.Stage is { } stage)
             {
-                agree += rowA[x] == rowB[x] ? 1 : 0;
-            }
-        }
-
-        return (agree, (long)first.Width * first.Height);
-    }
-
-    private static void WriteSynthetic(string path, int size, int bands, int classes, CancellationToken cancellationToken)
-    {
-        using var ds = GdalDataset.Create("GTiff", path, size, size, bands, RasterDataType.Byte, ["TILED=YES", "COMPRESS=NONE", "BIGTIFF=IF_SAFER"]);
-        ds.ProjectionWkt = SyntheticCrs;
-        ds.SetGeoTransform(new GeoTransform(500000, 10, 0, 9000000, 0, -10));
-        const int rows = 256;
-        var buffer = new byte[size * rows];
-        for (int y = 0; y < size; y += rows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int h = Math.Min(rows, size - y);
-            for (int b = 1; b <= bands; b++)
-            {
-                for (int r = 0; r < h; r++)
-                {
-                    for (int x = 0; x < size; x++)
-                    {
-                        buffer[r * size + x] = (byte)(((x / 37) + ((y + r) / 53) + b) % classes);
-                    }
-                }
-
-                ds.Write<byte>(b, new PixelWindow(0, y, size, h), buffer.AsSpan(0, size * h));
-            }
-        }
-    }
-
-    private static DeepLabMulti Network(ParseResult parse, int classes, int bands)
-    {
-        var device = TorchRuntime.ResolveDevice(parse.GetValue(CommonOptions.Device)!);
-        IReadOnlyList<int> blocks = parse.GetValue(Blocks) is { } given
-            ? CommandArguments.ParseBands(given, "--blocks")
-            : DeepLabMulti.BlocksForDepth(parse.GetValue(Depth));
-        var model = new DeepLabMulti(classes, bands, blocks, new DeepLabOptions { Width = parse.GetValue(Width) });
-        model.to(device);
-        return model;
-    }
-
-    /// <summary>
-    /// The network alone on the pipeline's tiles: each batch (up to <paramref name="maxBatches"/>) is
-    /// read first, untimed, then only the predictor call is timed. Returns the time spent in the network.
-    /// </summary>
-    private static TimeSpan NetworkAlone(string input, ITilePredictor predictor, StitchOptions stitch, int bands, int maxBatches, CancellationToken cancellationToken)
-    {
-        using var dataset = GdalDataset.Open(input);
-        var reader = new TileReader(dataset, [.. Enumerable.Range(1, bands)]);
-        IReadOnlyList<PixelWindow> windows = TileGrid.Windows(dataset.Width, dataset.Height, stitch.TileSize, stitch.Overlap);
-        int size = stitch.TileSize;
-        int plane = size * size;
-        int batch = stitch.BatchSize;
-        var tiles = new float[batch * bands * plane];
-        var valid = new byte[batch * plane];
-        var probabilities = new float[batch * predictor.ClassCount * plane];
-        var clock = new Stopwatch();
-        for (int i = 0, done = 0; i < windows.Count && done < maxBatches; i += batch, done++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(batch, windows.Count - i);
-            for (int k = 0; k < n; k++)
-            {
-                reader.Read(windows[i + k], size, tiles.AsSpan(k * bands * plane, bands * plane), valid.AsSpan(k * plane, plane));
+                Finish();
+                err.WriteLine(stage);
+                return;
             }
 
-            clock.Start();
-            predictor.Predict(tiles.AsSpan(0, n * bands * plane), n, size, size, probabilities.AsSpan(0, n * predictor.ClassCount * plane));
-            clock.Stop();
-        }
-
-        return clock.Elapsed;
-    }
-
-    /// <summary>The bench's stand-in for the network: one-hot of the first band's value. Costs next to nothing, so the bench measures the pipeline.</summary>
-    private sealed class OneHotOfFirstBand(int classes, int bands) : ITilePredictor, IDisposable
-    {
-        public void Dispose()
-        {
-        }
-
-        public int ClassCount => classes;
-
-        public int BandCount => bands;
-
-        public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)
-        {
-            int plane = height * width;
-            probabilities.Clear();
-            for (int b = 0; b < batch; b++)
+            if (barEngine != value.Engine)
             {
-                ReadOnlySpan<float> first = input.Slice(b * bands * plane, plane);
-                Span<float> output = probabilities.Slice(b * classes * plane, classes * plane);
-                for (int p = 0; p < plane; p++)
-                {
-                    output[(int)first[p] % classes * plane + p] = 1f;
-                }
+                Finish();
+                bar = new ProgressLine<StitchProgress>(err, $"bench {PredictionBenchmark.Name(value.Engine)}", p => (p.TilesDone, p.TileCount));
+                barEngine = value.Engine;
             }
+
+            bar!.Report(value.Tiles!);
+        }
+
+        public void Dispose() => Finish();
+
+        private void Finish()
+        {
+            bar?.Dispose();
+            bar = null;
+            barEngine = null;
         }
     }
 }

@@ -80,7 +80,7 @@ internal static class BenchTrainCommand
             Warmup = parse.GetValue(Warmup),
         };
         TextWriter err = parse.Err();
-        TrainingBenchmarkResult result = TrainingBenchmark.Run(options, new SynchronousProgress<TrainingBenchmarkProgress>(p =>
+        TrainingBenchmarkResult result = TrainingBenchmark.Run(options, new SynchronousProgress<BenchmarkProgress>(p =>
             err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(p.Warmup ? "warm-up" : "iteration")} {p.Iteration}: {p.Milliseconds:F1} ms"))), cancellationToken);
 
         TextWriter o = parse.Out();

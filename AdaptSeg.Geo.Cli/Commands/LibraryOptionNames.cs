@@ -56,6 +56,11 @@ internal static class LibraryOptionNames
         ("CityscapesEvaluationOptions.OutputDirectory", "--out"),
         ("LoveDaEvaluationRequest.ModelPath", "--checkpoint"),
         ("LoveDaEvaluationRequest.OutputDirectory", "--out"),
+        ("ForwardBenchmarkOptions.Size, Classes, Bands, Batch and Iterations", "--size, --classes, --bands, --batch and --iterations"),
+        ("ForwardBenchmarkOptions.Depth", "--depth"),
+        ("ForwardBenchmarkOptions.Warmup", "--warmup"),
+        ("PredictionBenchmarkOptions.Size and Bands must be positive and Classes", "--size and --bands must be positive and --classes"),
+        ("PredictionBenchmarkOptions.Blocks must be four positive counts and Width", "--blocks must be four positive counts and --width"),
     ];
 
     /// <summary><paramref name="message"/> with every library option name replaced by its flag.</summary>

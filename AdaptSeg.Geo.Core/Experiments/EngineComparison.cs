@@ -164,23 +164,9 @@ public static class EngineComparison
         long same = 0, total = 0;
         for (int i = 0; i < reference.Count; i++)
         {
-            using GdalDataset a = GdalDataset.Open(reference[i]);
-            using GdalDataset b = GdalDataset.Open(other[i]);
-            var rowA = new byte[a.Width];
-            var rowB = new byte[a.Width];
-            for (int y = 0; y < a.Height; y++)
-            {
-                a.Read<byte>(1, new PixelWindow(0, y, a.Width, 1), rowA);
-                b.Read<byte>(1, new PixelWindow(0, y, a.Width, 1), rowB);
-                for (int x = 0; x < rowA.Length; x++)
-                {
-                    if (rowA[x] != RasterEvaluator.Ignore && rowB[x] != RasterEvaluator.Ignore)
-                    {
-                        total++;
-                        same += rowA[x] == rowB[x] ? 1 : 0;
-                    }
-                }
-            }
+            var (s, t) = MaskAgreement.Count(reference[i], other[i]);
+            same += s;
+            total += t;
         }
 
         return total == 0 ? double.NaN : 100.0 * same / total;

@@ -16,7 +16,7 @@ namespace AdaptSeg.Geo.Experiments;
 public static class TrainingBenchmark
 {
     /// <summary>Runs <see cref="TrainingBenchmarkOptions.Warmup"/> untimed and <see cref="TrainingBenchmarkOptions.Iterations"/> timed iterations.</summary>
-    public static TrainingBenchmarkResult Run(TrainingBenchmarkOptions options, IProgress<TrainingBenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static TrainingBenchmarkResult Run(TrainingBenchmarkOptions options, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Iterations < 1 || options.Warmup < 0)
@@ -73,7 +73,7 @@ public static class TrainingBenchmark
                     times.Add(ms);
                 }
 
-                progress?.Report(new TrainingBenchmarkProgress(i + 1, i < options.Warmup, ms));
+                progress?.Report(new BenchmarkProgress(i + 1, i < options.Warmup, ms));
             }
 
             return new TrainingBenchmarkResult(description, times, options.Batch, ProcessMemory.PeakWorkingSetMiB(), device.type == DeviceType.CUDA);

@@ -19,6 +19,20 @@ public sealed class BenchPredictPipelineTests
     }
 
     [Fact]
+    public async Task BenchStitch_SmallRaster_ModelFreeThroughputAndStrictBlend()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("bench", "stitch", "--size", "200", "--tile-size", "64", "--blend", "center-crop", "--classes", "4");
+        Assert.True(code == 0, error);
+        Assert.Contains("tiles         16 of 64 px, overlap 8, blend CenterCrop", output);
+        Assert.Contains("network       none (model-free one-hot predictor)", output);
+        Assert.Matches(@"throughput    [0-9.eE+-]+ MPix/s wall-clock", output);
+
+        var (bad, _, badError) = await CliRunner.RunAsync("bench", "stitch", "--size", "64", "--blend", "gaussian");
+        Assert.Equal(2, bad);
+        Assert.Contains("gaussian", badError);
+    }
+
+    [Fact]
     public async Task BenchPredict_BadBlocks_Exit2NamingIt()
     {
         var (code, _, error) = await CliRunner.RunAsync("bench", "predict", "--size", "64", "--tile-size", "32", "--blocks", "1,x", "--device", "cpu");
