@@ -39,7 +39,7 @@ public sealed record ConfigOverride
         string path = equals < 0 ? "" : text[..equals].Trim();
         if (equals < 0 || path.Length == 0 || path.Split('.').Any(s => s.Length == 0))
         {
-            throw new ArgumentException($"--set '{text}' is not key.path=value; give a dot path into the experiment file and a value, e.g. --set training.learningRate=1e-3.");
+            throw new ArgumentException($"ConfigOverride '{text}' is not key.path=value; give a dot path into the experiment file and a value, e.g. ConfigOverride training.learningRate=1e-3.");
         }
 
         string value = text[(equals + 1)..];
@@ -95,7 +95,7 @@ public sealed record ConfigOverride
                     where += $"[{segment}]";
                     if (index < 0 || index >= a.Count)
                     {
-                        problems.Add($"{where}: --set {Path}: the array has {a.Count} item(s); index 0 to {a.Count - 1}, or set the whole array (--set {string.Join('.', segments[..i])}=[...]).");
+                        problems.Add($"{where}: ConfigOverride {Path}: the array has {a.Count} item(s); index 0 to {a.Count - 1}, or set the whole array (ConfigOverride {string.Join('.', segments[..i])}=[...]).");
                         return;
                     }
 
@@ -108,7 +108,7 @@ public sealed record ConfigOverride
                     current = a[index] ?? (a[index] = new JsonObject());
                     break;
                 default:
-                    problems.Add($"{where}: --set {Path}: this is {Describe(current)}, not an object, so it has no key '{segment}'; check the path against the experiment file.");
+                    problems.Add($"{where}: ConfigOverride {Path}: this is {Describe(current)}, not an object, so it has no key '{segment}'; check the path against the experiment file.");
                     return;
             }
         }

@@ -50,7 +50,7 @@ public static class JsonConfigReader
         var documentOptions = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         if (overrides.Count > 0)
         {
-            string named = $"{path} with {string.Join(" ", overrides.Select(o => $"--set {o.Path}={o.Text}"))}";
+            string named = $"{path} with {string.Join(" ", overrides.Select(o => $"ConfigOverride {o.Path}={o.Text}"))}";
             JsonNode? root;
             try
             {

@@ -176,7 +176,7 @@ public static partial class PrepareConfigReader
     {
         if (!IsSafeName(domain.Name))
         {
-            problems.Add($"{path}.name: '{Printable(domain.Name)}' must be letters, digits, '-', '_' or '.', and not '.' or '..' (it names a folder inside --out).");
+            problems.Add($"{path}.name: '{Printable(domain.Name)}' must be letters, digits, '-', '_' or '.', and not '.' or '..' (it names a folder inside PreparationOptions.OutputFolder).");
         }
 
         if (domain.Scenes.Count == 0)
@@ -190,7 +190,7 @@ public static partial class PrepareConfigReader
             string p = $"{path}.scenes[{i}]";
             if (!IsSafeName(s.Name))
             {
-                problems.Add($"{p}.name: '{Printable(s.Name)}' must be letters, digits, '-', '_' or '.', and not '.' or '..' (it names output files inside --out).");
+                problems.Add($"{p}.name: '{Printable(s.Name)}' must be letters, digits, '-', '_' or '.', and not '.' or '..' (it names output files inside PreparationOptions.OutputFolder).");
             }
 
             if (s.Image?.Contains('\uFFFD', StringComparison.Ordinal) == true || s.Labels?.Contains('\uFFFD', StringComparison.Ordinal) == true)

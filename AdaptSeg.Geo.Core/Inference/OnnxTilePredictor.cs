@@ -261,7 +261,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
     {
         if (!metadata.TryGetValue(key, out string? text))
         {
-            throw new InvalidDataException($"'{path}' has no '{key}' metadata; it was not written by 'adaptseg export onnx'. Export the model.pth again, or use --engine torchsharp with the model.pth.");
+            throw new InvalidDataException($"'{path}' has no '{key}' metadata; it was not written by 'adaptseg export onnx'. Export the model.pth again, or use InferenceEngine.TorchSharp with the model.pth.");
         }
 
         try

@@ -27,7 +27,7 @@ public sealed record ShardAssignment(int Index, int Count)
             return new ShardAssignment(index, count);
         }
 
-        throw new ArgumentException($"--shard '{text}' is not K/N with N at least 1 and K from 0 to N-1 (for example 0/4), nor 'auto'.");
+        throw new ArgumentException($"ShardAssignment.Parse '{text}': not K/N with N at least 1 and K from 0 to N-1 (for example 0/4), nor 'auto'.");
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ public sealed record ShardAssignment(int Index, int Count)
         ArgumentNullException.ThrowIfNull(environment);
         if (count < 1)
         {
-            throw new ArgumentException($"--shards {count}: give the number of shards (at least 1) with --shard auto.");
+            throw new ArgumentException($"ShardAssignment.FromEnvironment count {count}: give the number of shards (at least 1).");
         }
 
         int index;
@@ -58,13 +58,13 @@ public sealed record ShardAssignment(int Index, int Count)
         }
         else
         {
-            throw new ArgumentException("--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); neither is set. Give --shard K/N instead.");
+            throw new ArgumentException("ShardAssignment.FromEnvironment needs SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); neither is set. Give the shard as ShardAssignment.Parse K/N instead.");
         }
 
         if (index < 0 || index >= count)
         {
             throw new ArgumentException(
-                $"{source} gives shard {index}, outside 0..{count - 1} for --shards {count}: the array index is the shard number. " +
+                $"{source} gives shard {index}, outside 0..{count - 1} for ShardAssignment.FromEnvironment count {count}: the array index is the shard number. " +
                 $"Submit the array as --array=0-{count - 1} (Kubernetes: completions: {count}); re-run failed shards by their numbers, e.g. --array=5 or --array=3,5.");
         }
 

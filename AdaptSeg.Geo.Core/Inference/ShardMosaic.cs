@@ -77,7 +77,7 @@ public static class ShardMosaic
         IReadOnlyList<string> paths = ShardFiles.FindManifests(maskPath);
         if (paths.Count == 0)
         {
-            throw new ShardSetException(maskPath, [$"no shard manifest ({Path.GetFileNameWithoutExtension(maskPath)}.shard-K-of-N.json) lies in '{Path.GetDirectoryName(Path.GetFullPath(maskPath))}'; run predict --shard K/N --output {maskPath} first."]);
+            throw new ShardSetException(maskPath, [$"no shard manifest ({Path.GetFileNameWithoutExtension(maskPath)}.shard-K-of-N.json) lies in '{Path.GetDirectoryName(Path.GetFullPath(maskPath))}'; run the prediction with PredictionRequest.Shard K/N and PredictionRequest.MaskPath '{maskPath}' first."]);
         }
 
         var problems = new List<string>();

@@ -53,7 +53,7 @@ public sealed record TileShard(int Index, int Count, int FirstRow, int EndRow, i
         if (count < 1 || index < 0 || index >= count)
         {
             throw new ArgumentOutOfRangeException(nameof(index), $"{index}/{count}",
-                "A shard is K/N with N at least 1 and K from 0 to N-1 (for example --shard 0/4 .. --shard 3/4).");
+                "A shard is K/N with N at least 1 and K from 0 to N-1 (for example 0/4 .. 3/4).");
         }
 
         if (count > rows.Length)

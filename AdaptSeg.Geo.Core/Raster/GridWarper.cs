@@ -34,7 +34,7 @@ public static class GridWarper
 
         if (string.IsNullOrWhiteSpace(assumeCrs))
         {
-            return SpatialReference.FromWkt("", dataset.Path); // throws, naming the file and --assume-crs
+            return SpatialReference.FromWkt("", dataset.Path); // throws, naming the file and PrepareConfig.AssumeCrs
         }
 
         return SpatialReference.FromUserInput(assumeCrs, dataset.Path);

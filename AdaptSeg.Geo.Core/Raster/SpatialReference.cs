@@ -26,7 +26,7 @@ public sealed class SpatialReference : IDisposable
         if (string.IsNullOrWhiteSpace(wkt))
         {
             throw new GdalException(
-                sourcePath is null ? "The CRS is empty." : $"'{sourcePath}' has no coordinate reference system. Give one with --assume-crs (for example --assume-crs EPSG:32725), or fix the file with 'gdal_edit.py -a_srs'.",
+                sourcePath is null ? "The CRS is empty." : $"'{sourcePath}' has no coordinate reference system. Give one with PrepareConfig.AssumeCrs (for example EPSG:32725), or fix the file with 'gdal_edit.py -a_srs'.",
                 null, sourcePath);
         }
 

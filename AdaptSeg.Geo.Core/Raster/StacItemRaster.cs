@@ -94,7 +94,7 @@ public static class StacItemRaster
         ArgumentNullException.ThrowIfNull(assets);
         if (assets.Count == 0)
         {
-            throw new ArgumentException($"Name the STAC assets to use as bands, in the model's band order (for example --stac-assets red,nir,green) for '{item}'.");
+            throw new ArgumentException($"Name the STAC assets to use as bands (StacItemRaster.BuildVrt's assets), in the model's band order (for example red,nir,green) for '{item}'.");
         }
 
         string json = ReadItem(item, cancellationToken);
@@ -175,7 +175,7 @@ public static class StacItemRaster
         var info = new FileInfo(local);
         if (!info.Exists)
         {
-            throw new FileNotFoundException($"The STAC Item '{item}' does not exist. Check --input.", local);
+            throw new FileNotFoundException($"The STAC Item '{item}' does not exist. Check the Item's path or URL.", local);
         }
 
         if (info.Length > MaxItemBytes)
@@ -242,11 +242,11 @@ public static class StacItemRaster
         if (chosen.Count > 1)
         {
             throw new ArgumentException(
-                $"The STAC Item '{item}' has {chosen.Count} bands that could be '{name}' (in assets {string.Join(", ", chosen.Select(c => c.Asset).Distinct())}); name the asset in --stac-assets instead.");
+                $"The STAC Item '{item}' has {chosen.Count} bands that could be '{name}' (in assets {string.Join(", ", chosen.Select(c => c.Asset).Distinct())}); name the asset in StacItemRaster.BuildVrt's assets instead.");
         }
 
         throw new ArgumentException(
-            $"The STAC Item '{item}' has no asset '{name}' and no band with the common name or name '{name}'; it has assets {string.Join(", ", known)}. Fix --stac-assets.");
+            $"The STAC Item '{item}' has no asset '{name}' and no band with the common name or name '{name}'; it has assets {string.Join(", ", known)}. Fix StacItemRaster.BuildVrt's assets.");
     }
 
     /// <summary>The asset's band objects: STAC 1.1 <c>bands</c>, else <c>eo:bands</c>, else none.</summary>

@@ -46,7 +46,7 @@ public static class VectorLabelRasterizer
             if (GdalNative.OGR_L_GetSpatialRef(layer) == IntPtr.Zero)
             {
                 sourceCrs = !string.IsNullOrWhiteSpace(assumeCrs) ? assumeCrs
-                    : throw new GdalException($"'{vectorPath}' has no coordinate reference system. Give one with --assume-crs, or fix the file (ogr2ogr -a_srs).", null, vectorPath);
+                    : throw new GdalException($"'{vectorPath}' has no coordinate reference system. Give one with PrepareConfig.AssumeCrs, or fix the file (ogr2ogr -a_srs).", null, vectorPath);
             }
 
             string code = byName

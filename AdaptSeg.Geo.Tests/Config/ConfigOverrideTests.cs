@@ -43,7 +43,7 @@ public sealed class ConfigOverrideTests
 
         Assert.Equal(fromFile.Problems.Order(), fromSet.Problems.Order());
         Assert.Contains("$.training.learningRat: unknown key (did you mean 'learningRate'?)", fromSet.Problems[0] + fromSet.Problems[1]);
-        Assert.Contains("exp.json with --set training.learningRat=0.001 --set data.tileSize=big", fromSet.Message);
+        Assert.Contains("exp.json with ConfigOverride training.learningRat=0.001 ConfigOverride data.tileSize=big", fromSet.Message);
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public sealed class ConfigOverrideTests
     {
         var e = Assert.Throws<ConfigException>(() => Read("training.learningRate.value=1", "classes.5=x"));
         Assert.Equal(2, e.Problems.Count);
-        Assert.StartsWith("$.training.learningRate: --set training.learningRate.value: this is a number, not an object", e.Problems[0]);
-        Assert.StartsWith("$.classes[5]: --set classes.5: the array has 3 item(s)", e.Problems[1]);
+        Assert.StartsWith("$.training.learningRate: ConfigOverride training.learningRate.value: this is a number, not an object", e.Problems[0]);
+        Assert.StartsWith("$.classes[5]: ConfigOverride classes.5: the array has 3 item(s)", e.Problems[1]);
     }
 
     [Theory]

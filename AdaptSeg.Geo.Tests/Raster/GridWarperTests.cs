@@ -102,7 +102,7 @@ public sealed class GridWarperTests
         var grid = new OutputGrid(utm.Wkt, 28.5);
         var e = Assert.Throws<GdalException>(() => GridWarper.WarpImage(temp.File("nocrs.tif"), BandMap.Parse("1"), grid, temp.File("out.tif")));
         Assert.Contains("nocrs.tif", e.Message);
-        Assert.Contains("--assume-crs", e.Message);
+        Assert.Contains("PrepareConfig.AssumeCrs", e.Message);
         Assert.False(File.Exists(temp.File("out.tif")));
 
         GridWarper.WarpImage(temp.File("nocrs.tif"), BandMap.Parse("1"), grid, temp.File("out.tif"), assumeCrs: "EPSG:31985");

@@ -38,7 +38,7 @@ public sealed class SpatialReferenceTests
     {
         var e = Assert.Throws<GdalException>(() => SpatialReference.FromWkt("", "/data/nocrs.tif"));
         Assert.Contains("/data/nocrs.tif", e.Message);
-        Assert.Contains("--assume-crs", e.Message);
+        Assert.Contains("PrepareConfig.AssumeCrs", e.Message);
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public static class CalibrationTiles
         if (tiles.Count == 0)
         {
             throw new InvalidDataException(
-                $"No {size}-px tile of {where} has {options.MinimumValidFraction:P0} valid pixels; give a smaller --calibration-tile-size or other images.");
+                $"No {size}-px tile of {where} has {options.MinimumValidFraction:P0} valid pixels; give a smaller CalibrationOptions.TileSize or other images.");
         }
 
         return new CalibrationSet(tiles, bands, size, [.. used], candidates.Count);

@@ -29,12 +29,12 @@ public static class OnnxModelExport
         ArgumentNullException.ThrowIfNull(request);
         if (request.Quantization == OnnxQuantization.Int8 && request.CalibrationFolder is null)
         {
-            throw new ArgumentException("The int8 export calibrates its activations on target tiles: give OnnxExportRequest.CalibrationFolder (--calibration), the 'adaptseg prepare' output the model was trained from.");
+            throw new ArgumentException("The int8 export calibrates its activations on target tiles: give OnnxExportRequest.CalibrationFolder, the 'adaptseg prepare' output the model was trained from.");
         }
 
         if (request.Quantization == OnnxQuantization.None && request.CalibrationFolder is not null)
         {
-            throw new ArgumentException($"OnnxExportRequest.CalibrationFolder (--calibration) '{request.CalibrationFolder}' is only used by the int8 export; ask for OnnxQuantization.Int8 (--quantize int8) or leave it out.");
+            throw new ArgumentException($"OnnxExportRequest.CalibrationFolder '{request.CalibrationFolder}' is only used by the int8 export; ask for OnnxQuantization.Int8 or leave it out.");
         }
 
         if (!File.Exists(request.CheckpointPath))
