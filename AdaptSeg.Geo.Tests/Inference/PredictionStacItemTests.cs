@@ -13,7 +13,7 @@ public sealed class PredictionStacItemTests
     private static readonly string Labels = TestPaths.SampleData("cbers_rgb342_crop1_labels.tif");
     private static readonly ClassLegend Legend = ClassLegend.FromNames(["water", "vegetation", "other"]);
 
-    private static PredictionSummary Predict(TempDirectory temp, bool cog, string? stacSource = null, bool sourceIsItem = false) =>
+    private static PredictionSummary Predict(TempDirectory temp, bool cog, string? stacSource = null, bool sourceIsItem = false, bool stacItem = true) =>
         RasterPrediction.Run(new PredictionRequest
         {
             InputPath = Labels,
@@ -25,6 +25,7 @@ public sealed class PredictionStacItemTests
             ProbabilityPath = temp.File("prob.tif"),
             StacSource = stacSource,
             StacSourceIsItem = sourceIsItem,
+            StacItem = stacItem,
         }, new OneHotBandPredictor(3));
 
     [StacSchemaFact]
@@ -120,15 +121,7 @@ public sealed class PredictionStacItemTests
     public void Run_StacItemOff_WritesNone()
     {
         using var temp = new TempDirectory();
-        RasterPrediction.Run(new PredictionRequest
-        {
-            InputPath = Labels,
-            Bands = [1],
-            MaskPath = temp.File("mask.tif"),
-            Legend = Legend,
-            Stitch = new StitchOptions { TileSize = 256, Overlap = 64, BatchSize = 2 },
-            StacItem = false,
-        }, new OneHotBandPredictor(3));
+        Predict(temp, cog: false, stacItem: false);
         Assert.False(File.Exists(temp.File("mask.stac.json")));
         Assert.True(File.Exists(temp.File("mask.tif")));
     }

@@ -18,15 +18,7 @@ public sealed class RasterPredictionTests
     public void Run_RgbaInput_AlphaZeroPixelsBecomeNodata()
     {
         using var temp = new TempDirectory();
-        string input = temp.File("rgba.tif");
-        var (classes, keep) = MaskedScene();
-        using (GdalDataset ds = CreateGeoreferenced(input, 4, ["ALPHA=YES"]))
-        {
-            WriteClassBands(ds, classes);
-            ds.Write<byte>(4, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), [.. keep.Select(k => k ? (byte)255 : (byte)0)]);
-        }
-
-        PredictionSummary summary = RasterPrediction.Run(MaskedRequest(input, temp.File("mask.tif")), new OneHotBandPredictor(3, bandCount: 3));
+        var (summary, classes, keep) = PredictRgbaScene(temp);
 
         Assert.Equal(Expected(classes, keep), TestRasters.ReadAll<byte>(summary.MaskPath));
     }
@@ -35,15 +27,7 @@ public sealed class RasterPredictionTests
     public void Run_MaskWithNodata_SummaryCountsEachClassOfTheMaskWritten()
     {
         using var temp = new TempDirectory();
-        string input = temp.File("rgba.tif");
-        var (classes, keep) = MaskedScene();
-        using (GdalDataset ds = CreateGeoreferenced(input, 4, ["ALPHA=YES"]))
-        {
-            WriteClassBands(ds, classes);
-            ds.Write<byte>(4, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), [.. keep.Select(k => k ? (byte)255 : (byte)0)]);
-        }
-
-        PredictionSummary summary = RasterPrediction.Run(MaskedRequest(input, temp.File("mask.tif")), new OneHotBandPredictor(3, bandCount: 3));
+        var (summary, _, _) = PredictRgbaScene(temp);
 
         byte[] mask = TestRasters.ReadAll<byte>(summary.MaskPath);
         Assert.Contains((byte)255, mask);
@@ -82,6 +66,20 @@ public sealed class RasterPredictionTests
 
     private const int MaskedWidth = 45;
     private const int MaskedHeight = 37;
+
+    /// <summary>The masked scene as an RGBA GeoTIFF (alpha 0 where a pixel is not kept), predicted by the one-hot predictor.</summary>
+    private static (PredictionSummary Summary, byte[] Classes, bool[] Keep) PredictRgbaScene(TempDirectory temp)
+    {
+        string input = temp.File("rgba.tif");
+        var (classes, keep) = MaskedScene();
+        using (GdalDataset ds = CreateGeoreferenced(input, 4, ["ALPHA=YES"]))
+        {
+            WriteClassBands(ds, classes);
+            ds.Write<byte>(4, new PixelWindow(0, 0, MaskedWidth, MaskedHeight), [.. keep.Select(k => k ? (byte)255 : (byte)0)]);
+        }
+
+        return (RasterPrediction.Run(MaskedRequest(input, temp.File("mask.tif")), new OneHotBandPredictor(3, bandCount: 3)), classes, keep);
+    }
 
     private static (byte[] Classes, bool[] Keep) MaskedScene()
     {

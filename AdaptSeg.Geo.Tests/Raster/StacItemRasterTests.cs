@@ -32,22 +32,19 @@ public sealed class StacItemRasterTests
         return values;
     }
 
-    private static float[] ReadFloat(string vrt, int band)
-    {
-        using var dataset = GdalDataset.Open(vrt);
-        Assert.Equal(RasterDataType.Float32, dataset.GetDataType(band));
-        var values = new float[dataset.Width * dataset.Height];
-        dataset.Read<float>(band, new PixelWindow(0, 0, dataset.Width, dataset.Height), values);
-        return values;
-    }
+    private static float[] ReadFloat(string vrt, int band) => ReadAs<float>(vrt, band, RasterDataType.Float32);
 
-    private static byte[] ReadByte(string vrt, int band)
+    private static byte[] ReadByte(string vrt, int band) => ReadAs<byte>(vrt, band, RasterDataType.Byte);
+
+    /// <summary>The band's values, after checking that the VRT stores them as <paramref name="type"/>.</summary>
+    private static T[] ReadAs<T>(string vrt, int band, RasterDataType type) where T : unmanaged
     {
-        using var dataset = GdalDataset.Open(vrt);
-        Assert.Equal(RasterDataType.Byte, dataset.GetDataType(band));
-        var values = new byte[dataset.Width * dataset.Height];
-        dataset.Read<byte>(band, new PixelWindow(0, 0, dataset.Width, dataset.Height), values);
-        return values;
+        using (var dataset = GdalDataset.Open(vrt))
+        {
+            Assert.Equal(type, dataset.GetDataType(band));
+        }
+
+        return TestRasters.ReadAll<T>(vrt, band);
     }
 
     private static void AssertScaled(byte[] raw, float[] read, double scale, double offset)
