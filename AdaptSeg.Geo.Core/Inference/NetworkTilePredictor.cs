@@ -37,7 +37,7 @@ public sealed class NetworkTilePredictor : ITilePredictor, IDisposable
         ClassNames = classNames ?? Enumerable.Range(0, network.NumClasses).Select(i => $"class_{i}").ToList();
         ScalarType dtype = network.parameters().First().dtype;
         mean = tensor(statistics.Mean, [1, statistics.Mean.Length, 1, 1]).to(dtype).to(device);
-        std = tensor(statistics.Std.Select(s => Math.Max(s, 1e-6)).ToArray(), [1, statistics.Std.Length, 1, 1]).to(dtype).to(device);
+        std = tensor(statistics.FlooredStd(), [1, statistics.Std.Length, 1, 1]).to(dtype).to(device);
         network.eval();
     }
 

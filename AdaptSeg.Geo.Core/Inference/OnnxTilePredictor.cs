@@ -90,8 +90,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
             throw;
         }
 
-        mean = statistics.Mean.Select(m => (float)m).ToArray();
-        std = statistics.Std.Select(s => (float)Math.Max(s, 1e-6)).ToArray();
+        (mean, std) = OnnxInputNormalisation.Parameters(statistics);
         ClassNames = classNames;
         origin = source;
         IsQuantized = QdqQuantizer.IsQuantized(Onnx.ModelProto.Parser.ParseFrom(model));

@@ -103,11 +103,12 @@ public static class ModelInit
         }
 
         var notes = new List<string>();
-        var (mapping, adapted) = MapBands(network, stripped, options, sourceName, notes);
+        StateDict target = StateDict.FromModule(network);
+        var (mapping, adapted) = MapBands(network, target, stripped, options, sourceName, notes);
         CheckpointLoadReport loaded;
         try
         {
-            loaded = CheckpointLoader.LoadInto(StateDict.FromModule(network), new StateDict(stripped), new CheckpointLoadOptions(), sourceName);
+            loaded = CheckpointLoader.LoadInto(target, new StateDict(stripped), new CheckpointLoadOptions(), sourceName);
         }
         catch (CheckpointException e)
         {
@@ -138,7 +139,7 @@ public static class ModelInit
     /// The band mapping of the file's <c>conv1</c> onto the network's bands; replaces it in
     /// <paramref name="stripped"/> with the adapted weights (returned, for the caller to dispose) when they differ.
     /// </summary>
-    private static (IReadOnlyList<BandSource>? Mapping, Tensor? Adapted) MapBands(DeepLabMulti network, List<KeyValuePair<string, Tensor>> stripped,
+    private static (IReadOnlyList<BandSource>? Mapping, Tensor? Adapted) MapBands(DeepLabMulti network, StateDict target, List<KeyValuePair<string, Tensor>> stripped,
         ModelInitOptions options, string sourceName, List<string> notes)
     {
         int at = stripped.FindIndex(kv => kv.Key == BackboneSignature.StemKey);
@@ -155,8 +156,8 @@ public static class ModelInit
                 $"{named.Count} band name(s) for the {channels} input channel(s) of conv1 in {sourceName}; give one name per channel, in the file's order.");
         }
 
-        long[] target = StateDict.FromModule(network)[BackboneSignature.StemKey].shape;
-        if (pretrained.shape[0] != target[0] || !pretrained.shape.Skip(2).SequenceEqual(target.Skip(2)))
+        long[] stem = target[BackboneSignature.StemKey].shape;
+        if (pretrained.shape[0] != stem[0] || !pretrained.shape.Skip(2).SequenceEqual(stem.Skip(2)))
         {
             return (null, null); // another stem: the loader reports the shape mismatch
         }

@@ -60,7 +60,7 @@ internal static class SafetensorsReader
         long dataStart = 8 + (long)declared;
         long dataSize = fileSize - dataStart;
 
-        var specs = new List<(string Name, ScalarType Dtype, int ElementSize, long[] Shape, long Begin, long End)>();
+        var specs = new List<(string Name, ScalarType Dtype, long Numel, long[] Shape, long Begin, long End)>();
         var metadata = new OrderedEntries();
         ParseHeader(path, header, specs, metadata, budget);
 
@@ -88,7 +88,7 @@ internal static class SafetensorsReader
             throw Bad(path, $"bytes {expectedBegin}..{dataSize} at the end of the data belong to no tensor");
         }
 
-        budget.ChargeElements(specs.Sum(s => s.Shape.Aggregate(1L, (a, b) => a * b)), $"the file's {specs.Count} tensors");
+        budget.ChargeElements(specs.Sum(s => s.Numel), $"the file's {specs.Count} tensors");
         if (!BitConverter.IsLittleEndian)
         {
             throw new CheckpointException($"{path}: safetensors data is little-endian; this reader runs on little-endian machines only.");
@@ -129,7 +129,7 @@ internal static class SafetensorsReader
     private static void ParseHeader(
         string path,
         byte[] header,
-        List<(string Name, ScalarType Dtype, int ElementSize, long[] Shape, long Begin, long End)> specs,
+        List<(string Name, ScalarType Dtype, long Numel, long[] Shape, long Begin, long End)> specs,
         OrderedEntries metadata,
         CheckpointBudget budget)
     {
@@ -183,7 +183,7 @@ internal static class SafetensorsReader
         }
     }
 
-    private static (string Name, ScalarType Dtype, int ElementSize, long[] Shape, long Begin, long End) Spec(string path, JsonProperty entry)
+    private static (string Name, ScalarType Dtype, long Numel, long[] Shape, long Begin, long End) Spec(string path, JsonProperty entry)
     {
         string name = entry.Name;
         JsonElement value = entry.Value;
@@ -249,7 +249,7 @@ internal static class SafetensorsReader
                 $"has data offsets [{range[0]}, {range[1]}], which do not hold exactly its bytes");
         }
 
-        return (name, type, size, shape, range[0], range[1]);
+        return (name, type, numel, shape, range[0], range[1]);
     }
 
     private static CheckpointException Bad(string path, string problem) =>

@@ -15,7 +15,7 @@ public static class ActivationCalibrator
     public const int HistogramBins = 2048;
 
     /// <summary>
-    /// The range of each of <paramref name="tensors"/> over <paramref name="tiles"/>: one pass for the
+    /// The range of each of <paramref name="tensors"/> (distinct names) over <paramref name="tiles"/>: one pass for the
     /// minimum and maximum, and for <see cref="CalibrationMethod.Percentile"/> a second that fills a
     /// histogram between them and reads the percentiles from it.
     /// </summary>
@@ -35,7 +35,7 @@ public static class ActivationCalibrator
 
         string input = floatModel.Graph.Input[0].Name;
         // The graph input's values are the tiles themselves; every other tensor is fetched.
-        string[] fetched = tensors.Where(t => t != input).Distinct().ToArray();
+        string[] fetched = tensors.Where(t => t != input).ToArray();
         byte[] calibrationGraph = CalibrationGraph(floatModel, fetched).ToByteArray();
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(calibrationGraph, sessionOptions);
@@ -61,7 +61,7 @@ public static class ActivationCalibrator
 
         if (options.Method == CalibrationMethod.MinMax)
         {
-            return tensors.Distinct().ToDictionary(t => t, t => new ActivationRange(min[t], max[t]), StringComparer.Ordinal);
+            return tensors.ToDictionary(t => t, t => new ActivationRange(min[t], max[t]), StringComparer.Ordinal);
         }
 
         var histograms = tensors.ToDictionary(t => t, _ => new long[HistogramBins], StringComparer.Ordinal);
@@ -74,7 +74,7 @@ public static class ActivationCalibrator
             }
         });
 
-        return tensors.Distinct().ToDictionary(t => t, t => FromHistogram(histograms[t], min[t], max[t], options.Percentile), StringComparer.Ordinal);
+        return tensors.ToDictionary(t => t, t => FromHistogram(histograms[t], min[t], max[t], options.Percentile), StringComparer.Ordinal);
 
         void Pass(string stage, Action<string, ReadOnlySpan<float>> observe)
         {

@@ -73,8 +73,7 @@ public static class CalibrationTiles
 
         // Spread evenly over the grid, taking tiles in that order until enough have valid pixels.
         IReadOnlyList<int> order = Spread(candidates.Count);
-        float[] mean = statistics.Mean.Select(m => (float)m).ToArray();
-        float[] std = statistics.Std.Select(s => (float)Math.Max(s, 1e-6)).ToArray();
+        (float[] mean, float[] std) = OnnxInputNormalisation.Parameters(statistics);
         int plane = size * size;
         var tiles = new List<float[]>();
         var used = new HashSet<string>(StringComparer.Ordinal);

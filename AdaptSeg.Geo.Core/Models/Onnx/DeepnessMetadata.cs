@@ -74,8 +74,8 @@ public static class DeepnessMetadata
             throw new ArgumentException("The band statistics need one finite mean and one finite, non-negative std per band.", nameof(statistics));
         }
 
-        // The same floor as NetworkTilePredictor, so a constant band divides alike everywhere.
-        double[] std = statistics.Std.Select(s => Math.Max(s, 1e-6)).ToArray();
+        // The same floor as the predictors, so a constant band divides alike everywhere.
+        double[] std = statistics.FlooredStd();
 
         var names = classes.Select((name, i) => (i, name)).ToDictionary(c => c.i.ToString(CultureInfo.InvariantCulture), c => c.name);
         var metadata = new List<KeyValuePair<string, string>>

@@ -1,3 +1,5 @@
+using AdaptSeg.Geo.Data;
+
 namespace AdaptSeg.Geo.Models.Onnx;
 
 /// <summary>
@@ -8,12 +10,19 @@ namespace AdaptSeg.Geo.Models.Onnx;
 /// </summary>
 public static class OnnxInputNormalisation
 {
+    /// <summary>The float32 mean and floored std (<see cref="BandStatistics.FlooredStd"/>) that <see cref="Apply"/> takes.</summary>
+    public static (float[] Mean, float[] Std) Parameters(BandStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        return ([.. statistics.Mean.Select(m => (float)m)], [.. statistics.FlooredStd().Select(s => (float)s)]);
+    }
+
     /// <summary>Normalises <paramref name="batch"/> tiles of <c>bands x plane</c> raw values into <paramref name="destination"/>.</summary>
     /// <param name="raw">Raw values, <c>batch x bands x plane</c>.</param>
     /// <param name="batch">Tiles.</param>
     /// <param name="plane">Pixels per band of a tile.</param>
     /// <param name="mean">Per-band mean.</param>
-    /// <param name="std">Per-band std, already floored (1e-6).</param>
+    /// <param name="std">Per-band std, already floored (<see cref="Parameters"/>).</param>
     /// <param name="destination">Where the normalised values go.</param>
     public static void Apply(ReadOnlySpan<float> raw, int batch, long plane, float[] mean, float[] std, Span<float> destination)
     {

@@ -50,7 +50,7 @@ public static partial class OnnxStacItem
         int bands = description.InputBands;
         int size = inputSize ?? -1;
         bool named = description.BandNames is { } names && names.Count == bands;
-        double[] std = [.. statistics.Std.Select(s => Math.Max(s, 1e-6))]; // the floor the predictors use
+        double[] std = statistics.FlooredStd(); // the floor the predictors use
 
         var scaling = new JsonArray();
         for (int b = 0; b < bands; b++)

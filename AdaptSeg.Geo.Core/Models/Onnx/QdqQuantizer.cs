@@ -134,13 +134,13 @@ public static class QdqQuantizer
 
     /// <summary>
     /// The QDQ graph of <paramref name="floatModel"/> (which is left unchanged), with the activation
-    /// ranges <paramref name="ranges"/> measured for every tensor in <see cref="QdqPlan.CalibratedTensors"/>.
+    /// ranges <paramref name="ranges"/> measured for every tensor in <paramref name="plan"/>'s <see cref="QdqPlan.CalibratedTensors"/> (<see cref="Plan"/>, refined by the caller).
     /// </summary>
-    public static ModelProto Quantize(ModelProto floatModel, IReadOnlyDictionary<string, ActivationRange> ranges, QdqPlan? plan = null)
+    public static ModelProto Quantize(ModelProto floatModel, IReadOnlyDictionary<string, ActivationRange> ranges, QdqPlan plan)
     {
         ArgumentNullException.ThrowIfNull(floatModel);
         ArgumentNullException.ThrowIfNull(ranges);
-        plan ??= Plan(floatModel);
+        ArgumentNullException.ThrowIfNull(plan);
         string? missing = plan.CalibratedTensors.FirstOrDefault(t => !ranges.ContainsKey(t));
         if (missing is not null)
         {
