@@ -249,19 +249,30 @@ public sealed class AdversarialTrainer : IDisposable
     /// </summary>
     public bool ForwardsTarget(int iteration) => !Settings.SourceOnly && (Settings.UsesDiscriminators || Settings.SelfTraining || EntropyOn(iteration));
 
-    /// <summary>Sets the poly learning rates for a 0-based iteration.</summary>
+    /// <summary>
+    /// The learning rates of a 0-based iteration (poly schedule after the linear warm-up): the backbone's,
+    /// the heads' (times <see cref="TrainerSettings.HeadLearningRateFactor"/>) and the discriminators'.
+    /// The one computation behind <see cref="SetLearningRates"/>, the log and TensorBoard.
+    /// </summary>
+    public (double Backbone, double Heads, double Discriminator) LearningRatesAt(int iteration)
+    {
+        TrainerSettings s = Settings;
+        double rate = PolyLearningRate.At(s.LearningRate, iteration, s.ScheduleIterations, s.Power, s.WarmupIterations);
+        return (rate, rate * s.HeadLearningRateFactor, PolyLearningRate.At(s.DiscriminatorLearningRate, iteration, s.ScheduleIterations, s.Power, s.WarmupIterations));
+    }
+
+    /// <summary>Sets the learning rates of a 0-based iteration (<see cref="LearningRatesAt"/>).</summary>
     public void SetLearningRates(int iteration)
     {
-        double rate = PolyLearningRate.At(Settings.LearningRate, iteration, Settings.ScheduleIterations, Settings.Power, Settings.WarmupIterations);
+        var (backbone, heads, discriminator) = LearningRatesAt(iteration);
         var groups = segmentationOptimizer.ParamGroups.ToList();
-        groups[0].LearningRate = rate;
-        groups[1].LearningRate = rate * Settings.HeadLearningRateFactor;
-        double discRate = PolyLearningRate.At(Settings.DiscriminatorLearningRate, iteration, Settings.ScheduleIterations, Settings.Power, Settings.WarmupIterations);
+        groups[0].LearningRate = backbone;
+        groups[1].LearningRate = heads;
         foreach (var optimizer in discriminatorOptimizers)
         {
             foreach (var group in optimizer.ParamGroups)
             {
-                group.LearningRate = discRate;
+                group.LearningRate = discriminator;
             }
         }
     }

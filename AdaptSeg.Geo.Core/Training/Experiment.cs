@@ -109,10 +109,8 @@ public sealed class Experiment : IDisposable
             initReport = LoadInit(network, init, ExperimentConfigValidator.Resolve(baseFolder, init.Path), configPath, data.BandNames);
         }
 
-        bool sourceOnly = config.Training.Mode == TrainingMode.SourceOnly;
-        AdaptationConfig? adaptation = config.Training.AdaptationInForce();
-        bool usesDiscriminators = adaptation is not null && adaptation.DiscriminatorInput != DiscriminatorInput.None;
-        var discriminators = !usesDiscriminators
+        TrainerSettings settings = TrainerSettingsOf(config);
+        var discriminators = !settings.UsesDiscriminators
             ? new List<FcDiscriminator>()
             : [new FcDiscriminator(config.Classes.Count, config.Model.DiscriminatorWidth), new FcDiscriminator(config.Classes.Count, config.Model.DiscriminatorWidth)];
         network.to(device);
@@ -122,7 +120,6 @@ public sealed class Experiment : IDisposable
         }
 
         TrainingConfig t = config.Training;
-        TrainerSettings settings = TrainerSettingsOf(config);
         var trainer = new AdversarialTrainer(network, discriminators.Cast<nn.Module<Tensor, Tensor>>().ToList(), settings);
         string output = ExperimentConfigValidator.Resolve(baseFolder, config.Output ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(configPath)));
         string effective = JsonSerializer.Serialize(config with { Output = output, Data = config.Data with { Prepared = data.Prepared?.Folder ?? config.Data.Prepared } }, JsonConfigReader.Options);

@@ -118,7 +118,7 @@ public sealed class TrainingSession
                 }
 
                 double seconds = (clock.Elapsed - started).TotalSeconds;
-                double rate = PolyLearningRate.At(trainer.Settings.LearningRate, iteration, trainer.Settings.ScheduleIterations, trainer.Settings.Power, trainer.Settings.WarmupIterations);
+                double rate = trainer.LearningRatesAt(iteration).Backbone;
                 log.WriteLine(TrainingLog.Format(new TrainingLog.Entry(iteration, losses.SegAux, losses.SegMain, losses.AdvAux, losses.AdvMain,
                     losses.DiscAux, losses.DiscMain, rate, seconds, losses.EntAux, losses.EntMain, losses.TargetSegAux, losses.TargetSegMain, shares)));
                 log.Flush();
@@ -178,15 +178,14 @@ public sealed class TrainingSession
         })];
     }
 
-    /// <summary>The poly learning rates of a 0-based iteration, as the trainer sets them.</summary>
+    /// <summary>The learning rates of a 0-based iteration, as the trainer sets them (warm-up included).</summary>
     private IReadOnlyList<(string Name, double Value)> LearningRates(int iteration)
     {
-        TrainerSettings s = trainer.Settings;
-        double rate = PolyLearningRate.At(s.LearningRate, iteration, s.ScheduleIterations, s.Power);
-        var rates = new List<(string, double)> { ("backbone", rate), ("heads", rate * s.HeadLearningRateFactor) };
-        if (s.UsesDiscriminators)
+        var (backbone, heads, discriminator) = trainer.LearningRatesAt(iteration);
+        var rates = new List<(string, double)> { ("backbone", backbone), ("heads", heads) };
+        if (trainer.Settings.UsesDiscriminators)
         {
-            rates.Add(("discriminator", PolyLearningRate.At(s.DiscriminatorLearningRate, iteration, s.ScheduleIterations, s.Power)));
+            rates.Add(("discriminator", discriminator));
         }
 
         return rates;
@@ -223,7 +222,6 @@ public sealed class TrainingSession
 
         int sh = batch.SourceHeight, sw = batch.SourceWidth, th = batch.TargetHeight, tw = batch.TargetWidth;
         byte[] sourceClasses = Classes(batch.SourceImages, sh, sw);
-        byte[] targetClasses = Classes(batch.TargetImages, th, tw);
         byte[] labels = batch.SourceLabels.AsSpan(0, sh * sw).ToArray();
         var legend = Raster.ClassLegend.Numbered(Math.Max(1, Math.Max(sourceClasses.Max(), labels.Where(l => l != Raster.ClassLegend.NoData).DefaultIfEmpty((byte)0).Max()) + 1));
         var panels = new List<(string, float[][]?, byte[]?)>
@@ -235,7 +233,7 @@ public sealed class TrainingSession
         if (th == sh && tw == sw) // one strip holds one tile size; every run here draws source and target tiles alike
         {
             panels.Add(("target tile", Rgb(batch.TargetImages, th, tw), null));
-            panels.Add(("target predicted", null, targetClasses));
+            panels.Add(("target predicted", null, Classes(batch.TargetImages, th, tw)));
         }
 
         Visualisation.TileQuicklook.Save(options.QuicklookPath, sh, sw, panels, legend);

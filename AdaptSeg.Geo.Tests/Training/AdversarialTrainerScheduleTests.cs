@@ -42,6 +42,10 @@ public sealed class AdversarialTrainerScheduleTests
 
         Assert.All(trainer.SegmentationOptimizer.ParamGroups, g => Assert.Equal(5e-3 * 150 / 750, g.LearningRate, 15));
         Assert.All(trainer.DiscriminatorOptimizers.SelectMany(o => o.ParamGroups), g => Assert.Equal(1e-4 * 150 / 750, g.LearningRate, 15));
+        var (backbone, heads, discriminator) = trainer.LearningRatesAt(150); // what the log and TensorBoard report
+        Assert.Equal(5e-3 * 150 / 750, backbone, 15);
+        Assert.Equal(5e-3 * 150 / 750, heads, 15);
+        Assert.Equal(1e-4 * 150 / 750, discriminator, 15);
     }
 
     [Fact]
