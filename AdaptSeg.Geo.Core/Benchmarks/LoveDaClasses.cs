@@ -1,7 +1,7 @@
 namespace AdaptSeg.Geo.Benchmarks;
 
 /// <summary>
-/// LoveDA's classes, mask encoding, colours and the normalisation of its official UDA code.
+/// LoveDA's classes, mask encoding and the normalisation of its official UDA code.
 /// Masks store 0 for no-data and 1..7 for the classes; training and scoring use 0..6 with no-data ignored.
 /// </summary>
 public static class LoveDaClasses
@@ -14,10 +14,6 @@ public static class LoveDaClasses
 
     /// <summary>The label value no-data becomes (ignored by the loss and the confusion matrix).</summary>
     public const byte Ignore = 255;
-
-    /// <summary>RGB colour of each class, as LoveDA's <c>COLOR_MAP</c>.</summary>
-    public static IReadOnlyList<(byte R, byte G, byte B)> Colours { get; } =
-        [(255, 255, 255), (255, 0, 0), (255, 255, 0), (0, 0, 255), (159, 129, 183), (0, 255, 0), (255, 195, 128)];
 
     /// <summary>Per-channel mean of the R, G, B values 0..255 (ImageNet's, as the LoveDA code normalises).</summary>
     public static IReadOnlyList<double> Mean { get; } = [123.675, 116.28, 103.53];

@@ -5,8 +5,6 @@ using AdaptSeg.Geo.Evaluation;
 using AdaptSeg.Geo.Models;
 using AdaptSeg.Geo.Raster;
 using AdaptSeg.Geo.Runtime;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,7 +74,7 @@ public static class LoveDaEvaluation
                 matrix?.Add(image.Labels!, predicted);
                 if (predictions is not null)
                 {
-                    WritePng(Path.Combine(predictions, dataset.Names[i]), predicted, image.Width, image.Height);
+                    PredictionPngWriter.WriteGrey(Path.Combine(predictions, dataset.Names[i]), predicted, image.Width, image.Height);
                 }
 
                 progress?.Report(new LoveDaEvaluationProgress(i + 1, dataset.Count, matrix?.MeanIoU() ?? double.NaN));
@@ -99,17 +97,6 @@ public static class LoveDaEvaluation
         }
     }
 
-    /// <summary>
-    /// Main-head class scores [1, C, h, w] to labels 0..C-1 at the image size: bilinear upsampling with
-    /// <c>align_corners=True</c>, then the first maximum over classes (the official code's softmax does not change it).
-    /// </summary>
-    public static byte[] Predict(Tensor mainLogits, int width, int height)
-    {
-        using var scope = NewDisposeScope();
-        Tensor upsampled = nn.functional.interpolate(mainLogits, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
-        return upsampled.argmax(1).to(ScalarType.Byte).cpu().data<byte>().ToArray();
-    }
-
     private static byte[] Predict(DeepLabMulti network, Loaded image, Device device)
     {
         using var noGc = new NoGcRegion(); // TorchSharp's implicit scalars must not be finalised mid-call
@@ -117,7 +104,9 @@ public static class LoveDaEvaluation
         using var scope = NewDisposeScope();
         Tensor input = torch.tensor(image.Pixels, [1, 3, image.Height, image.Width], ScalarType.Float32).to(device);
         (Tensor _, Tensor main) = network.call(input);
-        return Predict(main, image.Width, image.Height);
+        // Bilinear upsampling with align_corners=True, then the first maximum over classes, as the Cityscapes
+        // evaluation does (the official LoveDA code's softmax before the argmax does not change it).
+        return CityscapesEvaluator.Predict(main, image.Width, image.Height).to(ScalarType.Byte).cpu().data<byte>().ToArray();
     }
 
     private static Loaded Load(LoveDaDataset dataset, int index, BandStatistics statistics, bool labels)
@@ -170,12 +159,6 @@ public static class LoveDaEvaluation
         }
 
         OutputGuard.Check(inputs, outputs, overwrite: true);
-    }
-
-    private static void WritePng(string path, byte[] labels, int width, int height)
-    {
-        using var image = Image.LoadPixelData<L8>(labels, width, height);
-        AtomicFile.Write(path, stream => image.SaveAsPng(stream));
     }
 
     private static void WriteZip(string path, string folder, IReadOnlyList<string> names)

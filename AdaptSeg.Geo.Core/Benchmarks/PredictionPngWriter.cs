@@ -27,15 +27,19 @@ public static class PredictionPngWriter
         }
 
         (string idsName, string colourName) = FileNames(imageName);
-        using (Image<L8> grey = Image.LoadPixelData<L8>(trainIds, width, height))
-        {
-            SaveAtomically(grey, Path.Combine(directory, idsName));
-        }
+        WriteGrey(Path.Combine(directory, idsName), trainIds, width, height);
 
         var rgb = new byte[trainIds.Length * 3];
         CityscapesPalette.Colourise(trainIds, rgb);
         using Image<Rgb24> colour = Image.LoadPixelData<Rgb24>(rgb, width, height);
         SaveAtomically(colour, Path.Combine(directory, colourName));
+    }
+
+    /// <summary>Writes a width×height label image as an 8-bit grey PNG (one class value per pixel), atomically.</summary>
+    public static void WriteGrey(string path, ReadOnlySpan<byte> labels, int width, int height)
+    {
+        using Image<L8> grey = Image.LoadPixelData<L8>(labels, width, height);
+        SaveAtomically(grey, path);
     }
 
     private static void SaveAtomically(Image image, string path)

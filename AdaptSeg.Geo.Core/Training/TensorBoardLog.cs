@@ -52,9 +52,6 @@ public sealed class TensorBoardLog
         return new TensorBoardLog(TorchSharp.torch.utils.tensorboard.SummaryWriter(folder));
     }
 
-    /// <summary>The file TorchSharp writes this run's events to.</summary>
-    public string LogDir => writer.LogDir;
-
     /// <summary>Writes one iteration's scalars; <paramref name="iteration"/> is 0-based, as in log.jsonl.</summary>
     public void Iteration(int iteration, IReadOnlyList<(string Name, double Value)> losses, IReadOnlyList<(string Name, double Value)> learningRates, double seconds)
     {
