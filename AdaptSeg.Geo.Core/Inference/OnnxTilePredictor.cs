@@ -37,6 +37,13 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
     /// <param name="settings">Threads and where to save the optimised graph; null for the defaults.</param>
     public OnnxTilePredictor(byte[] model, BandStatistics statistics, IReadOnlyList<string> classNames, string device = "cpu", string source = "the exported model",
         OnnxSessionSettings? settings = null)
+        : this(model, null, statistics, classNames, device, source, settings)
+    {
+    }
+
+    /// <param name="parsed"><paramref name="model"/> already parsed by the caller (or null), so it is not parsed twice.</param>
+    private OnnxTilePredictor(byte[] model, Onnx.ModelProto? parsed, BandStatistics statistics, IReadOnlyList<string> classNames, string device, string source,
+        OnnxSessionSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(statistics);
@@ -93,7 +100,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         (mean, std) = OnnxInputNormalisation.Parameters(statistics);
         ClassNames = classNames;
         origin = source;
-        IsQuantized = QdqQuantizer.IsQuantized(Onnx.ModelProto.Parser.ParseFrom(model));
+        IsQuantized = QdqQuantizer.IsQuantized(parsed ?? Onnx.ModelProto.Parser.ParseFrom(model));
     }
 
     public int ClassCount { get; }
@@ -120,8 +127,8 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
         OnnxSessionSettings? settings = null, TrainingGrid? trainingGrid = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        byte[] bytes = DeepLabOnnxExporter.Build(network, new OnnxExportOptions()).ToByteArray();
-        return new OnnxTilePredictor(bytes, statistics,
+        Onnx.ModelProto proto = DeepLabOnnxExporter.Build(network, new OnnxExportOptions());
+        return new OnnxTilePredictor(proto.ToByteArray(), proto, statistics,
             classNames ?? Enumerable.Range(0, network.NumClasses).Select(i => $"class_{i}").ToList(), device, "the network exported in memory", settings) { TrainingGrid = trainingGrid };
     }
 
@@ -182,7 +189,7 @@ public sealed class OnnxTilePredictor : ITilePredictor, IDisposable
             throw new InvalidDataException($"'{path}': metadata '{DeepnessMetadata.TrainingGrid}' has no CRS or no positive pixel size; export the model again with 'adaptseg export onnx'.");
         }
 
-        return new OnnxTilePredictor(bytes, new BandStatistics(bandMean, bandStd), ordered, device, $"'{path}'", settings) { TrainingGrid = grid };
+        return new OnnxTilePredictor(bytes, proto, new BandStatistics(bandMean, bandStd), ordered, device, $"'{path}'", settings) { TrainingGrid = grid };
     }
 
     public void Predict(ReadOnlySpan<float> input, int batch, int height, int width, Span<float> probabilities)

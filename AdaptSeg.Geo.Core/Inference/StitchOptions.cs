@@ -24,9 +24,6 @@ public sealed record StitchOptions
         init => overlap = value;
     }
 
-    /// <summary>Whether <see cref="Overlap"/> was set rather than following the tile size.</summary>
-    public bool OverlapIsSet => overlap is not null;
-
     /// <summary>Blend window (default Hann).</summary>
     public BlendMode Blend { get; init; } = BlendMode.Hann;
 
@@ -44,7 +41,9 @@ public sealed record StitchOptions
     public StitchOptions ClampedTo(int width, int height)
     {
         int tile = Math.Min(TileSize, Math.Max(width, height));
-        return tile == TileSize ? this : this with { TileSize = tile, Overlap = overlap is { } set ? Math.Min(set, tile - 1) : DefaultOverlap(Blend, tile) };
+        return tile == TileSize ? this
+            : overlap is { } set ? this with { TileSize = tile, Overlap = Math.Min(set, tile - 1) }
+            : this with { TileSize = tile }; // an unset overlap follows the clamped tile
     }
 
     /// <summary>Throws naming the bad setting and its valid range.</summary>
