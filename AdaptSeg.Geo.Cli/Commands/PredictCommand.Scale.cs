@@ -99,9 +99,9 @@ internal sealed partial class PredictCommand
     /// <summary>
     /// The raster GDAL opens for <paramref name="input"/>: a STAC Item (by name or, for a URL or file,
     /// by content) becomes a VRT of its bands; remote paths (/vsicurl/, /vsis3/, ...) are handed to
-    /// GDAL as they are, which reports its own error. Also says whether the input was an Item.
+    /// GDAL as they are, which reports its own error. Also returns the Item's text when the input was one (read once).
     /// </summary>
-    private static (string Path, bool IsItem) ResolveInput(ParseResult parse, string input, CancellationToken cancellationToken)
+    private static (string Path, string? ItemText) ResolveInput(ParseResult parse, string input, CancellationToken cancellationToken)
     {
         string? assets = parse.GetValue(StacAssets);
         StacValues values = parse.GetValue(StacValuesOption)!.Trim().ToLowerInvariant() switch
@@ -110,11 +110,15 @@ internal sealed partial class PredictCommand
             "raw" => StacValues.Raw,
             var other => throw new ArgumentException($"--stac-values '{other}' is not known; use physical or raw."),
         };
-        if (StacItemRaster.IsStacItem(input, cancellationToken))
+        ArgumentException NoAssets() => new($"--input '{input}' is a STAC Item; name the bands to use with --stac-assets (for example red,nir,green).");
+        if (assets is null && StacItemRaster.IsStacItem(input))
         {
-            return assets is null
-                ? throw new ArgumentException($"--input '{input}' is a STAC Item; name the bands to use with --stac-assets (for example red,nir,green).")
-                : (StacItemRaster.BuildVrt(input, CommandArguments.ParseNames(assets, "--stac-assets"), values, cancellationToken), true);
+            throw NoAssets(); // an Item by its name: said before anything is read
+        }
+
+        if (StacItemRaster.TryReadItem(input, cancellationToken) is { } item)
+        {
+            return assets is null ? throw NoAssets() : (StacItemRaster.BuildVrt(input, item, CommandArguments.ParseNames(assets, "--stac-assets"), values, cancellationToken), item);
         }
 
         if (assets is not null)
@@ -127,7 +131,7 @@ internal sealed partial class PredictCommand
             throw new FileNotFoundException($"The input raster '{input}' does not exist. Check --input.", input);
         }
 
-        return (input, false);
+        return (input, null);
     }
 
     private const string ScenesCancelled = "cancelled; masks already finished are kept, the one in progress was removed. Re-run with --skip-existing to finish.";

@@ -193,11 +193,11 @@ internal sealed partial class PredictCommand
     {
         ShardAssignment? shard = ParseShard(parse);
         string asGiven = input;
-        bool isItem = false;
+        string? item = null;
         if (checkInput)
         {
             OutputGuard.ThrowIfNotUtf8("--input", input);
-            (input, isItem) = ResolveInput(parse, input, CancellationToken.None);
+            (input, item) = ResolveInput(parse, input, CancellationToken.None);
         }
 
         StitchOptions stitch = StitchOptionGroup.Parse(parse);
@@ -237,7 +237,8 @@ internal sealed partial class PredictCommand
             Grid = CommandArguments.ParseGrid(parse.GetValue(Grid)!),
             StacItem = !parse.GetValue(NoStac),
             StacSource = checkInput ? asGiven : null,
-            StacSourceIsItem = isItem,
+            StacSourceIsItem = item is not null,
+            StacSourceItem = item,
         };
     }
 

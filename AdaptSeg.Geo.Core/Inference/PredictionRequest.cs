@@ -66,6 +66,12 @@ public sealed record PredictionRequest
     /// <summary>Whether <see cref="StacSource"/> is a STAC Item.</summary>
     public bool StacSourceIsItem { get; init; }
 
+    /// <summary>
+    /// The text of the Item <see cref="StacSource"/> when the caller has read it already (<see cref="Raster.StacItemRaster.TryReadItem"/>),
+    /// so it is not fetched again; null: read from <see cref="StacSource"/> when <see cref="StacSourceIsItem"/>.
+    /// </summary>
+    public string? StacSourceItem { get; init; }
+
     /// <summary>Write on the input's grid (default) or the model's.</summary>
     public AdaptSeg.Geo.Inference.PredictionGrid Grid { get; init; } = AdaptSeg.Geo.Inference.PredictionGrid.Input;
 }

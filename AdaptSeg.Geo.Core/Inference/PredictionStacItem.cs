@@ -178,7 +178,7 @@ public static class PredictionStacItem
             }
             catch (JsonException)
             {
-                // Read before predicting, so it parsed then; fall back to the prediction time.
+                // Not the Item JSON it should be; fall back to the prediction time.
             }
         }
 

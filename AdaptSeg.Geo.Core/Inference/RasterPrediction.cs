@@ -66,7 +66,9 @@ public static class RasterPrediction
             ? null
             : new ProbabilityRasterWriter(ShardNamed(request.ProbabilityPath), grid, legend, request.ProbabilityFormat, request.MaskOptions);
         using var vectors = request.VectorPath is null ? null : new PendingOutput(ShardNamed(request.VectorPath));
-        string? sourceItem = request.StacItem && assigned is null && request.StacSourceIsItem ? StacItemRaster.ReadItem(request.StacSource!, cancellationToken) : null;
+        string? sourceItem = request.StacItem && assigned is null && request.StacSourceIsItem
+            ? request.StacSourceItem ?? StacItemRaster.ReadItem(request.StacSource!, cancellationToken)
+            : null;
         using var stac = request.StacItem && assigned is null ? new PendingOutput(PredictionStacItem.PathFor(request.MaskPath)) : null;
         var counted = new ClassCountingSink(mask, predictor.ClassCount);
         IPredictionSink sink = plan.Wrap(probabilities is null ? counted : new CompositeSink([counted, probabilities]), predictor.ClassCount);

@@ -53,15 +53,27 @@ public static class StacItemRaster
     public static bool IsStacItem(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (IsStacItem(path))
-        {
-            return true;
-        }
+        return IsStacItem(path) || ItemByContent(path, cancellationToken) is not null;
+    }
 
+    /// <summary>
+    /// The Item's text when <paramref name="path"/> is a STAC Item (<see cref="IsStacItem(string, CancellationToken)"/>),
+    /// else null: one read, whose text <see cref="BuildVrt(string, string, IReadOnlyList{string}, StacValues, CancellationToken)"/>
+    /// and <c>PredictionRequest.StacSourceItem</c> then take instead of fetching the Item again.
+    /// </summary>
+    public static string? TryReadItem(string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return IsStacItem(path) ? ReadItem(path, cancellationToken) : ItemByContent(path, cancellationToken);
+    }
+
+    /// <summary>The text of an http(s) URL or local file that holds a STAC Item (a JSON object with <c>"type": "Feature"</c> and <c>stac_version</c>); null for anything else.</summary>
+    private static string? ItemByContent(string path, CancellationToken cancellationToken)
+    {
         string? text = IsHttp(path) ? TryReadHttpJson(path, cancellationToken) : TryReadLocalJson(LocalPath(path));
         if (text is null)
         {
-            return false;
+            return null;
         }
 
         try
@@ -70,11 +82,13 @@ public static class StacItemRaster
             JsonElement root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("type", out JsonElement type) && type.ValueKind == JsonValueKind.String && type.GetString() == "Feature"
-                && root.TryGetProperty("stac_version", out JsonElement version) && version.ValueKind == JsonValueKind.String;
+                && root.TryGetProperty("stac_version", out JsonElement version) && version.ValueKind == JsonValueKind.String
+                ? text
+                : null;
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 
@@ -90,14 +104,15 @@ public static class StacItemRaster
     /// </summary>
     public static string BuildVrt(string item, IReadOnlyList<string> assets, StacValues values, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(item);
-        ArgumentNullException.ThrowIfNull(assets);
-        if (assets.Count == 0)
-        {
-            throw new ArgumentException($"Name the STAC assets to use as bands (StacItemRaster.BuildVrt's assets), in the model's band order (for example red,nir,green) for '{item}'.");
-        }
+        CheckAssets(item, assets);
+        return BuildVrt(item, ReadItem(item, cancellationToken), assets, values, cancellationToken);
+    }
 
-        string json = ReadItem(item, cancellationToken);
+    /// <summary>As <see cref="BuildVrt(string, IReadOnlyList{string}, StacValues, CancellationToken)"/>, with the Item's text already read (<see cref="TryReadItem"/>).</summary>
+    public static string BuildVrt(string item, string json, IReadOnlyList<string> assets, StacValues values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        CheckAssets(item, assets);
         var bands = new List<StacBand>();
         using (JsonDocument document = ParseItem(item, json))
         {
@@ -122,7 +137,8 @@ public static class StacItemRaster
 
         for (int i = 0; i < hrefs.Count; i++)
         {
-            using GdalDataset dataset = GdalDataset.Open(hrefs[i]);
+            using GdalDataset? opened = i == 0 ? null : GdalDataset.Open(hrefs[i]); // the first is open already
+            GdalDataset dataset = opened ?? first;
             if (bands[i].SourceBand > dataset.BandCount)
             {
                 throw new InvalidDataException($"'{item}': the asset '{bands[i].Asset}' lists band '{assets[i]}' as band {bands[i].SourceBand}, but '{hrefs[i]}' has {dataset.BandCount}.");
@@ -148,6 +164,16 @@ public static class StacItemRaster
         ]);
         ApplyBandSettings(path, bands, values);
         return path;
+    }
+
+    private static void CheckAssets(string item, IReadOnlyList<string> assets)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(item);
+        ArgumentNullException.ThrowIfNull(assets);
+        if (assets.Count == 0)
+        {
+            throw new ArgumentException($"Name the STAC assets to use as bands (StacItemRaster.BuildVrt's assets), in the model's band order (for example red,nir,green) for '{item}'.");
+        }
     }
 
     /// <summary>The Item's text (bounded: 16 MiB, one minute for a URL).</summary>

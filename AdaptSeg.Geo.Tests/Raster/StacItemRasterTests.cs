@@ -98,6 +98,13 @@ public sealed class StacItemRasterTests
 
         string raw = StacItemRaster.BuildVrt(url, ["red", "nir", "green"], StacValues.Raw, CancellationToken.None);
         Assert.Equal(red, ReadByte(raw, 1));
+
+        // One request tells an Item by its content and gives its text, which the VRT then takes without fetching it again.
+        int before = server.Requests;
+        string? text = StacItemRaster.TryReadItem(url, CancellationToken.None);
+        Assert.Equal(before + 1, server.Requests);
+        Assert.Null(StacItemRaster.TryReadItem($"{server.BaseUrl}/data/red.tif", CancellationToken.None));
+        Assert.Equal(red, ReadByte(StacItemRaster.BuildVrt(url, text!, ["red", "nir", "green"], StacValues.Raw, CancellationToken.None), 1));
         using (var dataset = GdalDataset.Open(raw))
         {
             Assert.Equal(0, dataset.GetNoData(1));
