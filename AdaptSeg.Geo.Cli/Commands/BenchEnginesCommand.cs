@@ -89,9 +89,7 @@ internal sealed class BenchEnginesCommand
         TextWriter o = parse.Out();
         var clock = Stopwatch.StartNew();
         string output = Path.GetFullPath(parse.GetValue(Out)!);
-        IReadOnlyList<int> seeds = CompareCommand.Split(parse.GetValue(Seeds)!, "--seeds")
-            .Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
-                : throw new ArgumentException($"--seeds: '{v}' is not a whole number; give e.g. 1,2,3.")).ToList();
+        IReadOnlyList<int> seeds = CompareCommand.ParseSeeds(parse.GetValue(Seeds)!);
         CalibrationMethod[] methods = parse.GetValue(CalibrationMethodOption)!.Trim().ToLowerInvariant() switch
         {
             "percentile" => [CalibrationMethod.Percentile],
@@ -101,25 +99,8 @@ internal sealed class BenchEnginesCommand
         };
 
         MethodComparison.ClaimOutput(output);
-        string? repository = null;
-        string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
-            : Path.Combine(repository = SampleData.Find(parse.GetValue(Repository)), SampleData.Experiment);
-        string prepared;
-        if (parse.GetValue(Prepared) is { } p)
-        {
-            prepared = Path.GetFullPath(p);
-        }
-        else
-        {
-            repository ??= SampleData.Find(parse.GetValue(Repository));
-            prepared = Path.Combine(output, "prepared");
-            if (!File.Exists(Path.Combine(prepared, "prepared.json")))
-            {
-                o.WriteLine($"Preparing the demo pair into {prepared}");
-                using var preparing = new ProgressLine<PrepareProgress>(parse.Err(), "prepare    ", q => ((long)(q.Fraction * 100), 100));
-                SampleData.Prepare(repository, prepared, preparing, cancellationToken);
-            }
-        }
+        string config = CompareCommand.ExperimentFile(parse, Config, Repository);
+        string prepared = CompareCommand.PreparedFolder(parse, Prepared, Repository, output, cancellationToken);
 
         var options = new EngineComparisonOptions
         {

@@ -95,33 +95,13 @@ internal sealed class CompareCommand
         bool quick = parse.GetValue(Quick);
         string output = Path.GetFullPath(parse.GetValue(Out)!);
         IReadOnlyList<string> rows = parse.GetValue(Rows) is { } r ? Split(r, "--rows") : quick ? QuickRows : DefaultRows;
-        IReadOnlyList<int> seeds = parse.GetValue(Seeds) is { } s
-            ? Split(s, "--seeds").Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
-                : throw new ArgumentException($"--seeds: '{v}' is not a whole number; give e.g. 1,2,3.")).ToList()
-            : quick ? [1, 2] : [1, 2, 3, 4, 5];
+        IReadOnlyList<int> seeds = parse.GetValue(Seeds) is { } s ? ParseSeeds(s) : quick ? [1, 2] : [1, 2, 3, 4, 5];
 
         MethodComparison.ClaimOutput(output);
-        string? repository = null;
-        string config = parse.GetValue(Config) is { } c ? Path.GetFullPath(c)
-            : Path.Combine(repository = FindRepository(parse.GetValue(Repository)), SampleData.Experiment);
+        string config = ExperimentFile(parse, Config, Repository);
         IReadOnlyList<ConfigOverride> sets = TrainCommand.ParseSets(parse, Set);
         _ = JsonConfigReader.Read<ExperimentConfig>(config, sets); // a bad file or --set fails before anything is prepared or trained
-        string prepared;
-        if (parse.GetValue(Prepared) is { } p)
-        {
-            prepared = Path.GetFullPath(p);
-        }
-        else
-        {
-            repository ??= FindRepository(parse.GetValue(Repository));
-            prepared = Path.Combine(output, "prepared");
-            if (!File.Exists(Path.Combine(prepared, "prepared.json")))
-            {
-                o.WriteLine($"Preparing the demo pair into {prepared}");
-                using var bar = new ProgressLine<PrepareProgress>(parse.Err(), "prepare    ", q => ((long)(q.Fraction * 100), 100));
-                SampleData.Prepare(repository, prepared, bar, cancellationToken);
-            }
-        }
+        string prepared = PreparedFolder(parse, Prepared, Repository, output, cancellationToken);
 
         var options = new ComparisonOptions
         {
@@ -163,5 +143,32 @@ internal sealed class CompareCommand
         return parts.Count > 0 ? parts : throw new ArgumentException($"{option}: give a comma-separated list.");
     }
 
-    private static string FindRepository(string? given) => SampleData.Find(given);
+    /// <summary>The value of --seeds: whole numbers, comma-separated (compare and bench engines).</summary>
+    internal static IReadOnlyList<int> ParseSeeds(string value) =>
+        [.. Split(value, "--seeds").Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed
+            : throw new ArgumentException($"--seeds: '{v}' is not a whole number; give e.g. 1,2,3."))];
+
+    /// <summary>The experiment file: --config, or the demo's in the sample data (--repository or found).</summary>
+    internal static string ExperimentFile(ParseResult parse, Option<string?> config, Option<string?> repository) =>
+        parse.GetValue(config) is { } c ? Path.GetFullPath(c) : Path.Combine(SampleData.Find(parse.GetValue(repository)), SampleData.Experiment);
+
+    /// <summary>The prepared folder: --prepared, or the demo pair prepared into &lt;out&gt;/prepared (kept there for the next run).</summary>
+    internal static string PreparedFolder(ParseResult parse, Option<string?> prepared, Option<string?> repository, string output, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(prepared) is { } p)
+        {
+            return Path.GetFullPath(p);
+        }
+
+        string sample = SampleData.Find(parse.GetValue(repository));
+        string folder = Path.Combine(output, "prepared");
+        if (!File.Exists(Path.Combine(folder, "prepared.json")))
+        {
+            parse.Out().WriteLine($"Preparing the demo pair into {folder}");
+            using var bar = new ProgressLine<PrepareProgress>(parse.Err(), "prepare    ", q => ((long)(q.Fraction * 100), 100));
+            SampleData.Prepare(sample, folder, bar, cancellationToken);
+        }
+
+        return folder;
+    }
 }

@@ -109,13 +109,13 @@ internal sealed class TrainCommand
             throw new ArgumentException($"--method '{method}' is not a preset; use one of {string.Join(", ", AdaptationPresets.Names)}.");
         }
 
-        var outcome = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart),
+        bool cancelled = TrainRunner.Run(parse.GetValue(ConfigFile)!.FullName, overrides, parse.GetValue(Resume), parse.Out(), parse.Err(), cancellationToken, parse.GetValue(Restart),
             ParseSets(parse, Set));
-        return outcome.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
+        return cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 }
 
-/// <summary>Runs one training experiment through <see cref="TrainingRun"/> with console progress (shared by train and demo).</summary>
+/// <summary>Runs one training experiment through <see cref="TrainingRun"/> with console progress.</summary>
 internal static class TrainRunner
 {
     /// <summary>" (discriminators on softmax, entropy robust from 100, FDA beta 0.05)" or "" when nothing adapts.</summary>
@@ -123,9 +123,8 @@ internal static class TrainRunner
         $" (discriminators: {(a.DiscriminatorInput == DiscriminatorInput.None ? "none" : a.DiscriminatorInput == DiscriminatorInput.Softmax ? "softmax" : "self-information")}, " +
         $"entropy: {a.Entropy.ToString().ToLowerInvariant()}, FDA: {(a.Fda is null ? "off" : $"beta {a.Fda.Beta}")})");
 
-    public sealed record Result(bool Cancelled, string ModelPath, string RunFolder, TimeSpan Elapsed, double LoaderWaitFraction, StepLosses? LastLosses);
-
-    public static Result Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false,
+    /// <summary>Trains, printing the set-up, progress and outcome; returns whether it was cancelled (its checkpoint then resumes it).</summary>
+    public static bool Run(string configPath, ExperimentOverrides overrides, bool resume, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool restart = false,
         IReadOnlyList<ConfigOverride>? sets = null)
     {
         using TrainingRun run = TrainingRun.Open(TrainingRunRequest.FromFile(configPath, sets ?? []) with { DataSources = BenchmarkBatchSources.All, Overrides = overrides, Resume = resume, Restart = restart });
@@ -180,7 +179,7 @@ internal static class TrainRunner
             output.WriteLine($"Config: {run.EffectiveConfigPath}  (config.json in the run folder is your experiment file, so it was left as it is)");
         }
 
-        return new Result(outcome.Cancelled, result.ModelPath, folder, outcome.Elapsed, outcome.LoaderWaitFraction, result.LastLosses);
+        return outcome.Cancelled;
     }
 
     private static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";

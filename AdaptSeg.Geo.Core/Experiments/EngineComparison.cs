@@ -75,14 +75,14 @@ public static class EngineComparison
                     Directory.Delete(folder, recursive: true);
                 }
 
-                model = Train(options.ExperimentConfig, new ExperimentOverrides
+                model = MethodComparison.Train(options.ExperimentConfig, new ExperimentOverrides
                 {
                     Prepared = prepared.Folder,
                     Output = folder,
                     Device = options.TrainingDevice,
                     Iterations = iterations,
                     Seed = seed,
-                }, fraction => Report("train", 0.6 * fraction), cancellationToken);
+                }, fraction => Report("train", 0.6 * fraction), cancellationToken).Model;
             }
 
             Report("export", 0);
@@ -181,20 +181,5 @@ public static class EngineComparison
     {
         int plane = tileSize * tileSize;
         predictor.Predict(new float[predictor.BandCount * plane], 1, tileSize, tileSize, new float[predictor.ClassCount * plane]);
-    }
-
-    private static string Train(string experimentPath, ExperimentOverrides overrides, Action<double> report, CancellationToken cancellationToken)
-    {
-        // As MethodComparison: no finalizer of an earlier run's TorchSharp objects pending (Runtime.NoGcRegion).
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        using Experiment experiment = Experiment.Create(experimentPath, overrides);
-        TrainingSession session = experiment.CreateSession();
-        TrainingOutcome outcome = session.Run(0, new SynchronousProgress<TrainingProgress>(p => report((double)p.Iteration / p.TotalIterations)), cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        string model = Path.Combine(experiment.RunOptions.RunFolder, "model.pth");
-        ModelPackage.Save(model, experiment.Network, experiment.Describe(outcome.NextIteration));
-        return model;
     }
 }

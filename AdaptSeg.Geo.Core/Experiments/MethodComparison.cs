@@ -97,7 +97,7 @@ public static class MethodComparison
                     overrides = overrides with { Prepared = withPseudoLabels, Mode = TrainingMode.SelfTraining, Init = teacher };
                 }
 
-                var (model, seconds, counts) = Train(experiment, overrides, stage, cancellationToken);
+                var (model, seconds, counts) = Train(experiment, overrides, f => stage.Report("train", f), cancellationToken);
                 var matrix = new ConfusionMatrix(prepared.ClassNames.Count);
                 var predicted = new long[prepared.ClassNames.Count];
                 for (int s = 0; s < scored.Count; s++)
@@ -206,7 +206,8 @@ public static class MethodComparison
 
     private static double[] Percent(IReadOnlyList<long> counts) => [.. Evaluation.ClassShares.Of(counts).Select(v => 100 * v)];
 
-    private static (string Model, double Seconds, ClassCounts? Counts) Train(string experimentPath, ExperimentOverrides overrides, Progress stage, CancellationToken cancellationToken)
+    /// <summary>Trains one run of <paramref name="experimentPath"/> and saves its model.pth (also for <see cref="EngineComparison"/>); reports the fraction done.</summary>
+    internal static (string Model, double Seconds, ClassCounts? Counts) Train(string experimentPath, ExperimentOverrides overrides, Action<double> report, CancellationToken cancellationToken)
     {
         // Each run starts with no finalizer pending from the previous runs' TorchSharp objects: a finalizer
         // that frees a native scalar while libtorch reads it corrupts a step (see Runtime.NoGcRegion).
@@ -215,7 +216,7 @@ public static class MethodComparison
         GC.Collect();
         using Experiment experiment = Experiment.Create(experimentPath, overrides);
         TrainingSession session = experiment.CreateSession();
-        TrainingOutcome outcome = session.Run(0, new SynchronousProgress<TrainingProgress>(p => stage.Report("train", (double)p.Iteration / p.TotalIterations)), cancellationToken);
+        TrainingOutcome outcome = session.Run(0, new SynchronousProgress<TrainingProgress>(p => report((double)p.Iteration / p.TotalIterations)), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         string model = Path.Combine(experiment.RunOptions.RunFolder, "model.pth");
         ModelPackage.Save(model, experiment.Network, experiment.Describe(outcome.NextIteration));
