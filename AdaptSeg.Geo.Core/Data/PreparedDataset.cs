@@ -58,8 +58,8 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
     {
         var (root, m, stats, manifestPath, statisticsPath) = ReadManifest(folder);
         return new PreparedDataset(root, m.Classes, m.BandCount,
-            Domain(root, m.Source, stats.Source, m.BandCount, manifestPath, statisticsPath, evaluationOnly: false) with { BandNames = m.Source.BandNames ?? m.BandNames },
-            Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true) with { BandNames = m.Target.BandNames ?? m.BandNames },
+            Domain(root, m.Source, stats.Source, m.BandCount, m.BandNames, manifestPath, statisticsPath, evaluationOnly: false),
+            Domain(root, m.Target, stats.Target, m.BandCount, m.BandNames, manifestPath, statisticsPath, evaluationOnly: true),
             m.Grid.CrsWkt, m.Grid.PixelSize)
         {
             BandNames = m.BandNames,
@@ -78,8 +78,7 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
     public static PreparedDomain LoadTargetImages(string folder)
     {
         var (root, m, stats, manifestPath, statisticsPath) = ReadManifest(folder);
-        return Domain(root, m.Target, stats.Target, m.BandCount, manifestPath, statisticsPath, evaluationOnly: true, withLabels: false)
-            with { BandNames = m.Target.BandNames ?? m.BandNames };
+        return Domain(root, m.Target, stats.Target, m.BandCount, m.BandNames, manifestPath, statisticsPath, evaluationOnly: true, withLabels: false);
     }
 
     private static (string Root, PreparedManifest Manifest, StatisticsFile Statistics, string ManifestPath, string StatisticsPath) ReadManifest(string folder)
@@ -108,7 +107,9 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
         return (root, m, stats, manifestPath, statisticsPath);
     }
 
-    private static PreparedDomain Domain(string root, ManifestDomain d, DomainStatistics s, int bandCount, string manifestPath, string statisticsPath, bool evaluationOnly, bool withLabels = true)
+    /// <summary>One domain, its rasters checked; its band names are its own or, when it has none, <paramref name="bandNames"/> (the manifest's).</summary>
+    private static PreparedDomain Domain(string root, ManifestDomain d, DomainStatistics s, int bandCount, IReadOnlyList<string>? bandNames, string manifestPath, string statisticsPath,
+        bool evaluationOnly, bool withLabels = true)
     {
         Require(s.Name == d.Name, statisticsPath, $"holds statistics for domain '{s.Name}' where '{d.Name}' was expected");
         Require(s.Mean.Length == bandCount && s.Std.Length == bandCount, statisticsPath, $"has {s.Mean.Length} means and {s.Std.Length} stds for {bandCount} bands");
@@ -118,21 +119,14 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
         foreach (ManifestScene scene in d.Scenes)
         {
             string image = Resolve(root, scene.Image, manifestPath);
-            if (!withLabels)
-            {
-                CheckRaster(image, scene.Width, scene.Height, bandCount);
-                scenes.Add(new PreparedScene(scene.Name, image, null, scene.Width, scene.Height));
-                continue;
-            }
-
-            string? labels = scene.Labels is null ? null : Resolve(root, scene.Labels, manifestPath);
+            string? labels = withLabels && scene.Labels is not null ? Resolve(root, scene.Labels, manifestPath) : null;
             CheckRaster(image, scene.Width, scene.Height, bandCount);
             if (labels is not null)
             {
                 CheckRaster(labels, scene.Width, scene.Height, 1);
             }
 
-            string? training = scene.TrainingLabels is null ? null : Resolve(root, scene.TrainingLabels, manifestPath);
+            string? training = withLabels && scene.TrainingLabels is not null ? Resolve(root, scene.TrainingLabels, manifestPath) : null;
             if (training is not null)
             {
                 CheckRaster(training, scene.Width, scene.Height, 1);
@@ -141,7 +135,11 @@ public sealed record PreparedDataset(string Folder, IReadOnlyList<string> ClassN
             scenes.Add(new PreparedScene(scene.Name, image, labels, scene.Width, scene.Height) { TrainingLabelPath = training });
         }
 
-        return new PreparedDomain(d.Name, scenes, new BandStatistics(s.Mean, s.Std) { ValidPixels = s.ValidPixels }) { LabelsForEvaluationOnly = evaluationOnly };
+        return new PreparedDomain(d.Name, scenes, new BandStatistics(s.Mean, s.Std) { ValidPixels = s.ValidPixels })
+        {
+            LabelsForEvaluationOnly = evaluationOnly,
+            BandNames = d.BandNames ?? bandNames,
+        };
     }
 
     private static void CheckRaster(string path, int width, int height, int bands)
